@@ -1,0 +1,37 @@
+# fichier — build, run and test. Every target installs what it is missing first.
+# Build output goes to stderr so that `make run` keeps stdout for protocol lines.
+
+SWIFT        ?= swift
+BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config
+TEST_PKGS    := age curl jq python3 python3-jsonschema rclone git-annex neovim shellcheck
+BENCH_PKGS   := time hyperfine valgrind
+DEBUG_BIN    := .build/debug/fichier
+
+.PHONY: all deps test-deps build run test bench clean
+
+all: build
+
+deps:
+	@scripts/ensure-packages $(BUILD_PKGS)
+
+test-deps: deps
+	@scripts/ensure-packages $(TEST_PKGS)
+
+build: deps
+	@$(SWIFT) build 1>&2
+
+## make run: the main job, the co-process on the sandbox emulator (stdin/stdout JSON-RPC).
+run: build
+	@exec $(DEBUG_BIN) emulator --port 0 --key sandbox-key-0000000000000000000000
+
+## make test: every test suite, from unit tests to the spawned binary.
+test: test-deps
+	@$(SWIFT) build --build-tests 1>&2
+	@$(SWIFT) test --skip-build 1>&2
+
+bench: deps
+	@scripts/ensure-packages $(BENCH_PKGS)
+	@benchmarks/run
+
+clean:
+	@$(SWIFT) package clean

@@ -1,0 +1,1 @@
+// Placeholder so the package builds while FichierEmulator is written.

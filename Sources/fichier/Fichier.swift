@@ -1,0 +1,8 @@
+import ArgumentParser
+
+@main
+struct Fichier: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fichier",
+        abstract: "A 1fichier.com client that other programs drive as a co-process.")
+}
