@@ -2,7 +2,7 @@
 # Build output goes to stderr so that `make run` keeps stdout for protocol lines.
 
 SWIFT        ?= swift
-BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config
+BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config tzdata
 TEST_PKGS    := age curl jq python3 python3-jsonschema rclone git-annex neovim shellcheck
 BENCH_PKGS   := time hyperfine valgrind
 DEBUG_BIN    := .build/debug/fichier
