@@ -16,6 +16,8 @@ public final class RequestContext: Sendable {
         var cancelRequested = false
         /// Keys reserved when the request arrived (`orderedBy`).
         var arrivalTicket: WaitTicket?
+        /// The transfer slot (or place in line) taken when a `.transfer` request arrived.
+        var slotTicket: WaitTicket?
     }
 
     let state = Locked(State())

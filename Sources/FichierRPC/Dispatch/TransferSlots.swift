@@ -1,4 +1,6 @@
-/// At most `limit` transfers run at once; the others wait in arrival order (FIFO).
+/// At most `limit` transfers run at once; the others wait in arrival order (FIFO). The
+/// place in line is taken when the request arrives (`enqueue`, on the reader thread), so
+/// the order does not depend on when each task gets to run.
 final class TransferSlots: Sendable {
     private struct State {
         var running = 0
@@ -12,22 +14,34 @@ final class TransferSlots: Sendable {
         self.limit = max(1, limit)
     }
 
-    /// Waits for a slot. `ticket.onQueued` runs if the caller has to wait, `onGranted` when
-    /// it gets its slot. Cancellation while waiting throws `CancellationError`.
-    func acquire(_ ticket: WaitTicket) async throws {
+    /// Takes a slot at once if one is free (`onGranted`), otherwise joins the queue
+    /// (`onQueued`). Call in arrival order.
+    func enqueue(_ ticket: WaitTicket) {
+        state.withLock { state in
+            if state.running < limit && state.queue.isEmpty {
+                state.running += 1
+                _ = ticket.grant()
+            } else {
+                ticket.state = .queued
+                state.queue.append(ticket)
+                ticket.onQueued()
+            }
+        }
+    }
+
+    /// Waits until the ticket holds a slot. Cancellation while waiting throws
+    /// `CancellationError` and gives up the place in line.
+    func wait(_ ticket: WaitTicket) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                state.withLock { state in
-                    if case .cancelled = ticket.state {
-                        continuation.resume(throwing: CancellationError())
-                    } else if state.running < limit && state.queue.isEmpty {
-                        state.running += 1
-                        _ = ticket.grant()
+                state.withLock { _ in
+                    switch ticket.state {
+                    case .granted:
                         continuation.resume()
-                    } else {
+                    case .queued:
                         ticket.state = .waiting(continuation)
-                        state.queue.append(ticket)
-                        ticket.onQueued()
+                    default:
+                        continuation.resume(throwing: CancellationError())
                     }
                 }
             }
@@ -38,7 +52,8 @@ final class TransferSlots: Sendable {
                     state.queue.removeAll { $0 === ticket }
                     ticket.state = .cancelled
                     continuation.resume(throwing: CancellationError())
-                case .idle:
+                case .queued:
+                    state.queue.removeAll { $0 === ticket }
                     ticket.state = .cancelled
                 default:
                     break
@@ -47,10 +62,22 @@ final class TransferSlots: Sendable {
         }
     }
 
-    /// Gives back a slot taken by `acquire` and starts the next waiter.
-    func release() {
+    /// Ends the ticket's stay: gives back its slot if it had one (starting the next in
+    /// line) or leaves the queue.
+    func finish(_ ticket: WaitTicket) {
         state.withLock { state in
-            state.running -= 1
+            switch ticket.state {
+            case .granted:
+                state.running -= 1
+            case .waiting(let continuation):
+                state.queue.removeAll { $0 === ticket }
+                continuation.resume(throwing: CancellationError())
+            case .queued:
+                state.queue.removeAll { $0 === ticket }
+            default:
+                break
+            }
+            ticket.state = .released
             while state.running < limit, !state.queue.isEmpty {
                 let next = state.queue.removeFirst()
                 state.running += 1

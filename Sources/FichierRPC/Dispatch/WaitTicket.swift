@@ -3,6 +3,8 @@
 final class WaitTicket: @unchecked Sendable {
     enum State {
         case idle
+        /// In a queue, its task not yet waiting.
+        case queued
         case waiting(CheckedContinuation<Void, any Error>)
         case granted
         case cancelled

@@ -18,6 +18,8 @@ enum DebugMethods {
         var ms: Int
         /// Requests with the same key run in arrival order.
         var key: String?
+        /// Keep sleeping when cancelled (to test the grace period and a second signal).
+        var ignoreCancel: Bool?
     }
 
     struct SleepResult: Codable, Sendable {
@@ -72,6 +74,13 @@ enum DebugMethods {
             guard params.ms >= 0 else { throw RPCError.invalidParams(path: "ms", problem: "must not be negative") }
             let order = counter.next()
             let started = ContinuousClock.now
+            if params.ignoreCancel == true {
+                let deadline = started + .milliseconds(params.ms)
+                while ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
+                return SleepResult(sleptMs: params.ms, order: order)
+            }
             do {
                 try await Task.sleep(for: .milliseconds(params.ms))
             } catch {
@@ -111,6 +120,7 @@ enum DebugMethods {
             }
             let order = counter.next()
             var done: Int64 = 0
+            context.log(.info, "debug transfer of \(params.bytes) bytes in \(params.chunks) chunks")
             context.progress(phase: "uploading", bytesDone: 0, bytesTotal: params.bytes)
             do {
                 for chunk in 1...params.chunks {

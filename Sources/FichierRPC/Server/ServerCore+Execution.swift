@@ -2,8 +2,8 @@ import Logging
 
 extension ServerCore {
     /// Admits a decoded request: 1004 when `maxInFlight` is reached, otherwise enters it in
-    /// the table, reserves its ordering keys (arrival order: this runs on the reader thread)
-    /// and starts its task.
+    /// the table, reserves its ordering keys and its transfer slot or place in line (in
+    /// arrival order: this runs on the reader thread) and starts its task.
     func start(id: RequestID, method: String, kind: MethodKind, call: PreparedCall) {
         let context = RequestContext(requestID: id, method: method, kind: kind, core: self)
         let admitted: UInt64? = table.withLock { table in
@@ -22,6 +22,12 @@ extension ServerCore {
             let ticket = sequencer.reserve(call.keys)
             context.state.withLock { $0.arrivalTicket = ticket }
         }
+        if kind == .transfer {
+            let ticket = WaitTicket(onQueued: { context.job("queued", reason: "transfers") },
+                                    onGranted: { context.job("started") })
+            context.state.withLock { $0.slotTicket = ticket }
+            slots.enqueue(ticket)
+        }
         let task = Task { await self.execute(context, call: call, seq: seq) }
         let cancelNow: Bool = table.withLock { table in
             guard table.entries[id]?.seq == seq else { return false }
@@ -33,17 +39,13 @@ extension ServerCore {
 
     /// Runs one request: ordering, transfer slot, heartbeat, handler; then its response.
     private func execute(_ context: RequestContext, call: PreparedCall, seq: UInt64) async {
-        let arrivalTicket = context.state.withLock { $0.arrivalTicket }
-        var holdsSlot = false
+        let (arrivalTicket, slotTicket) = context.state.withLock { ($0.arrivalTicket, $0.slotTicket) }
         var heartbeat: Task<Void, Never>?
         let outcome: Result<[UInt8], RPCError>
         do {
             if let arrivalTicket { try await sequencer.acquire(arrivalTicket) }
-            if context.kind == .transfer {
-                let ticket = WaitTicket(onQueued: { context.job("queued", reason: "transfers") },
-                                        onGranted: { context.job("started") })
-                try await slots.acquire(ticket)
-                holdsSlot = true
+            if let slotTicket {
+                try await slots.wait(slotTicket)
                 heartbeat = startHeartbeat(context)
             }
             try Task.checkCancellation()
@@ -52,12 +54,14 @@ extension ServerCore {
             outcome = .failure(RPCError.from(error, cancelled: context.isCancellationRequested))
         }
         heartbeat?.cancel()
-        if holdsSlot { slots.release() }
-        if let arrivalTicket { sequencer.release(arrivalTicket) }
         if case .failure(let error) = outcome, error.code == RPCErrorCode.internalError.rawValue {
             logger.error("\(context.method) \(context.requestID) failed: \(error.message)")
         }
+        // The response goes out before the slot and the keys are released, so a client
+        // never sees more than maxTransfers transfers running, nor two holders of one key.
         complete(id: context.requestID, seq: seq, outcome: outcome)
+        if let slotTicket { slots.finish(slotTicket) }
+        if let arrivalTicket { sequencer.release(arrivalTicket) }
     }
 
     private func startHeartbeat(_ context: RequestContext) -> Task<Void, Never> {
