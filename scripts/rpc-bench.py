@@ -8,13 +8,15 @@ Pipelined: N requests written in batches while at most WINDOW are unanswered; th
 requests / (last response - first request); latency is per request (its batch's write time to
 its response line).
 """
-import argparse, json, os, statistics, subprocess, sys, threading, time
+import argparse, json, os, resource, statistics, subprocess, sys, threading, time
 
 
 def spawn_times(binary, count):
     line = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersions":[1]}}\n'
     times = []
+    cpu = []
     for _ in range(count):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen([binary, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL)
@@ -26,8 +28,10 @@ def spawn_times(binary, count):
             sys.exit(f"unexpected answer: {answer!r}")
         proc.stdin.close()
         proc.wait()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         times.append(elapsed * 1000)
-    return times
+        cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
+    return times, cpu
 
 
 def pipelined(binary, count, window, method, extra_args):
@@ -109,12 +113,12 @@ def main():
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     extra = ["--debug-methods", "--max-in-flight", str(max(64, args.window))] if args.method != "ping" else []
-    times = spawn_times(args.binary, args.spawns) if args.spawns else []
+    times, cpu = spawn_times(args.binary, args.spawns) if args.spawns else ([], [])
     result = pipelined(args.binary, args.requests, args.window, args.method, extra) if args.requests else {}
     report = {}
     if times:
         report["spawnToInitializeMs"] = {"median": statistics.median(times), "min": min(times), "max": max(times),
-                                         "runs": len(times)}
+                                         "runs": len(times), "cpuMedian": statistics.median(cpu)}
     if result:
         report["pipelined"] = dict(result, method=args.method, window=args.window)
     if args.json:
@@ -122,7 +126,8 @@ def main():
     else:
         if times:
             s = report["spawnToInitializeMs"]
-            print(f"spawn -> initialize response: median {s['median']:.1f} ms (min {s['min']:.1f}, max {s['max']:.1f}, n={s['runs']})")
+            print(f"spawn -> initialize response: median {s['median']:.1f} ms (min {s['min']:.1f}, max {s['max']:.1f}, "
+                  f"n={s['runs']}; CPU user+sys per spawn, median {s['cpuMedian']:.1f} ms)")
         if result:
             print(f"pipelined {args.method}: {result['perSecond']:,.0f}/s over {result['requests']} requests, "
                   f"p50 {result['p50Ms']:.2f} ms, p99 {result['p99Ms']:.2f} ms, errors {result['errors']} (window {args.window})")
