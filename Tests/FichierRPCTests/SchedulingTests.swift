@@ -62,6 +62,31 @@ struct SchedulingTests {
         #expect(decayed < steady / 2)
     }
 
+    @Test func heartbeatsWaitForTheIntervalSinceTheLastEvent() {
+        var state = ProgressState()
+        let interval = 200 * ms
+        state.begin(now: 1_000 * ms)
+        let beat101 = state.heartbeat(now: 1_150 * ms, intervalNs: interval)
+        #expect(!beat101)
+        let beat102 = state.heartbeat(now: 1_200 * ms, intervalNs: interval)
+        #expect(beat102)
+        let first = state.emit(now: 1_200 * ms)
+        #expect(first.phase == "waiting")
+        #expect(first.bytesDone == 0)
+        let beat103 = state.heartbeat(now: 1_399 * ms, intervalNs: interval)
+        #expect(!beat103)
+        let beat104 = state.heartbeat(now: 1_400 * ms, intervalNs: interval)
+        #expect(beat104)
+        _ = state.emit(now: 1_400 * ms)
+        // Real progress resets the clock: no heartbeat right after it.
+        _ = state.report(phase: "uploading", bytesDone: 10, bytesTotal: nil, attempt: 1, now: 1_500 * ms, minIntervalNs: 250 * ms)
+        _ = state.emit(now: 1_500 * ms)
+        let beat105 = state.heartbeat(now: 1_600 * ms, intervalNs: interval)
+        #expect(!beat105)
+        let beat106 = state.heartbeat(now: 1_700 * ms, intervalNs: interval)
+        #expect(beat106)
+    }
+
     @Test func sequencerKeepsOrderPerKeyAndRunsOtherKeysInParallel() async throws {
         let sequencer = KeyedSequencer()
         let first = sequencer.reserve(["/a"])

@@ -56,7 +56,7 @@ struct ServeProcessTests {
         serve.request(2, "debug/sleep", #"{"ms":10000}"#)
         _ = try await serve.output.wait { list in list.contains { $0.method == "event/progress" } }
         serve.closeInput()
-        #expect(try await serve.exitStatus(timeout: .seconds(5)) == 0)
+        #expect(try await serve.exitStatus(timeout: .seconds(15)) == 0)
         let responses = try serve.output.messages().filter(\.isResponse)
         #expect(responses.count == 2)
         #expect(responses.allSatisfy { $0.errorCode == -32800 })
@@ -70,7 +70,7 @@ struct ServeProcessTests {
         serve.request(2, "ping")
         _ = try await serve.output.response(2)
         serve.signal(signal)
-        #expect(try await serve.exitStatus(timeout: .seconds(5)) == 0)
+        #expect(try await serve.exitStatus(timeout: .seconds(15)) == 0)
         #expect(try await serve.output.response(1).errorCode == -32800)
         try expectProtocolClean(serve)
 
@@ -82,7 +82,7 @@ struct ServeProcessTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(stubborn.process.isRunning)  // waiting for the handler within the grace period
         stubborn.signal(signal)
-        #expect(try await stubborn.exitStatus(timeout: .seconds(5)) == immediate)
+        #expect(try await stubborn.exitStatus(timeout: .seconds(15)) == immediate)
     }
 
     @Test func closedOutputEndsTheServer() async throws {
@@ -99,7 +99,7 @@ struct ServeProcessTests {
         try stdout.fileHandleForReading.close()
         let line = Data(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8 + [0x0A])
         try stdin.fileHandleForWriting.write(contentsOf: Data(#"{"jsonrpc":"2.0","id":0,"method":"debug/sleep","params":{"ms":10000}}"#.utf8 + [0x0A]))
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(15)
         while process.isRunning && ContinuousClock.now < deadline {
             try? stdin.fileHandleForWriting.write(contentsOf: line)
             try await Task.sleep(for: .milliseconds(20))

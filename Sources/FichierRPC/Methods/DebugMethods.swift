@@ -75,9 +75,11 @@ enum DebugMethods {
             let order = counter.next()
             let started = ContinuousClock.now
             if params.ignoreCancel == true {
-                let deadline = started + .milliseconds(params.ms)
-                while ContinuousClock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(5))
+                // A timer that cancellation does not interrupt (Task.sleep would throw at once).
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(params.ms)) {
+                        continuation.resume()
+                    }
                 }
                 return SleepResult(sleptMs: params.ms, order: order)
             }
