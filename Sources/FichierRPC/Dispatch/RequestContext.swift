@@ -110,7 +110,7 @@ public final class RequestContext: Sendable {
 
     // MARK: Lifecycle (server side)
 
-    /// Marks cancellation; returns false if the response is already out.
+    /// Marks the request as cancelled (its task is cancelled by the caller).
     func requestCancellation() {
         state.withLock { $0.cancelRequested = true }
     }
