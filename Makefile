@@ -26,6 +26,7 @@ run: build
 
 ## make test: every test suite, from unit tests to the spawned binary.
 test: test-deps
+	@$(SWIFT) build --product fichier 1>&2
 	@$(SWIFT) build --build-tests 1>&2
 	@$(SWIFT) test --skip-build 1>&2
 

@@ -1,0 +1,18 @@
+import Foundation
+
+/// A value guarded by a mutex, for state shared between the reader thread, the writer thread
+/// and handler tasks. Keep critical sections short; never await inside one.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}

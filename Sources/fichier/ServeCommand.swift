@@ -1,0 +1,100 @@
+import ArgumentParser
+import FichierRPC
+import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `fichier serve`: the JSON-RPC 2.0 co-process on stdin/stdout (protocol/PROTOCOL.md).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Speak JSON-RPC 2.0 on stdin/stdout, one message per line (see protocol/PROTOCOL.md).",
+        discussion: """
+            stdout carries protocol lines only; logs go to stderr. The server exits 0 at the end of \
+            its input (after answering what is in flight) or after the first SIGTERM/SIGINT; a \
+            second signal exits at once.
+            """)
+
+    @Option(name: .customLong("max-transfers"), help: "Transfers running at once; more queue.")
+    var maxTransfers = 4
+
+    @Option(name: .customLong("max-in-flight"), help: "Requests in flight at once; more get error 1004 busy.")
+    var maxInFlight = 64
+
+    @Option(name: .customLong("max-line-bytes"), help: "Longest accepted input line in bytes.")
+    var maxLineBytes = 1 << 20
+
+    @Flag(name: .customLong("debug-methods"), help: "Also answer the debug/* methods (for tests and client authors).")
+    var debugMethods = false
+
+    @Flag(name: .customLong("strict"), help: "Require initialize before any other request (error -32002).")
+    var strict = false
+
+    @Option(name: .customLong("log-level"), help: "stderr log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .warning
+
+    func validate() throws {
+        guard (1...1024).contains(maxTransfers) else {
+            throw ValidationError("--max-transfers must be between 1 and 1024")
+        }
+        guard (1...65536).contains(maxInFlight) else {
+            throw ValidationError("--max-in-flight must be between 1 and 65536")
+        }
+        guard (1024...(256 << 20)).contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be between 1024 and 268435456")
+        }
+    }
+
+    func run() async throws {
+        // Before anything can write: fd 1 becomes stderr, the protocol gets a private copy.
+        let output: Int32
+        do {
+            output = try ProtocolOutput.claimStandardOutput()
+        } catch {
+            throw ValidationError(error.message)
+        }
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fichier.serve")
+
+        var configuration = ServerConfiguration()
+        configuration.maxTransfers = maxTransfers
+        configuration.maxInFlight = maxInFlight
+        configuration.maxLineBytes = maxLineBytes
+        configuration.debugMethods = debugMethods
+        configuration.requireInitialize = strict
+        configuration.handleSignals = true
+        let composed = ServeComposer.compose(into: &configuration)
+
+        let server = RPCServer(input: STDIN_FILENO, output: output, configuration: configuration,
+                               methods: composed, logger: logger)
+        let status = await server.run()
+        Glibc.exit(status)
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Builds the methods `serve` offers beyond the session methods, and the capability
+/// flags `initialize` reports.
+///
+/// This is the place for the 1fichier methods (`account/info`, `fs/*`, `transfer/*`,
+/// `link/get`): once FichierAPI's client exists, build it here from the configuration and
+/// credentials and register one handler per method, e.g.
+/// `registry.register("fs/stat") { (params: StatParams, context) in … }`, with
+/// `kind: .transfer` for uploads/downloads and `orderedBy:` for mutations of a remote path.
+enum ServeComposer {
+    static func compose(into configuration: inout ServerConfiguration) -> MethodRegistry {
+        let registry = MethodRegistry()
+        configuration.encryption = false
+        configuration.vault = false
+        return registry
+    }
+}
