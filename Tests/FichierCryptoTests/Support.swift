@@ -27,7 +27,7 @@ enum TestSupport {
 
     /// Deterministic pseudo-random bytes (xorshift) for test data.
     static func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-        var state = seed | 1
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         var out = [UInt8](repeating: 0, count: count)
         for index in 0..<count {
             state ^= state << 13; state ^= state >> 7; state ^= state << 17
