@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FichierCrypto
 
@@ -154,5 +155,35 @@ struct PrimitiveTests {
         let long = [UInt8](repeating: 0x61, count: 1000)
         #expect(Hex.encode(Keccak.sha3_256(long)) == "8f3934e6f7a15698fe0f396b95d8c4440929a8fa6eae140171c068b4549fbf81")
         #expect(Hex.encode(Array(Keccak.shake256(long, count: 300).suffix(16))) == "848a4307c757929900988a41c38c34ab")
+    }
+}
+
+@Suite("Secure memory and process hygiene")
+struct SecureMemoryTests {
+    @Test("SecureBytes copies, compares in constant time, slices and never prints its contents")
+    func secureBytes() {
+        let a = SecureBytes(Array("secret".utf8))
+        let b = SecureBytes(Array("secret".utf8))
+        let c = SecureBytes(Array("secreT".utf8))
+        #expect(a.constantTimeEquals(b))
+        #expect(!a.constantTimeEquals(c))
+        #expect(a.slice(1..<4).unsafeStringCopy() == "ecr")
+        #expect("\(a)" == "<secret 6 bytes>")
+        #expect(!String(reflecting: a).contains("secret\""))
+        let guarded = SecureBytes(randomCount: 32, guardWhenIdle: true)
+        #expect(guarded.withUnsafeBytes { $0.count } == 32)
+        #expect(guarded.constantTimeEquals(guarded))
+        #expect(SecureBytes(randomCount: 32).constantTimeEquals(SecureBytes(randomCount: 32)) == false)
+    }
+
+    @Test("ProcessHygiene disables core dumps and the dumpable flag")
+    func hygiene() {
+        let report = ProcessHygiene.apply()
+        #expect(report.coreDumpsDisabled)
+        #expect(report.dumpableCleared)
+        #expect(ProcessHygiene.isDumpable == false)
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &limit)
+        #expect(limit.rlim_cur == 0)
     }
 }

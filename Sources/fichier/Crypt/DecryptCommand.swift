@@ -20,7 +20,7 @@ struct DecryptCommand: ParsableCommand {
     @Option(name: [.short, .customLong("identity")], help: ArgumentHelp("Identity file (repeatable).", valueName: "path"))
     var identityFiles: [String] = []
 
-    @Flag(name: [.short, .customLong("passphrase")], help: "Decrypt a passphrase-encrypted file (asked on the terminal).")
+    @Flag(name: [.customShort("p"), .customLong("passphrase")], help: "Decrypt a passphrase-encrypted file (asked on the terminal).")
     var usePassphrase = false
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write to this file (staged as FILE.partial, renamed when authenticated).", valueName: "path"))

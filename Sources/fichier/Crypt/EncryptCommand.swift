@@ -18,7 +18,7 @@ struct EncryptCommand: ParsableCommand {
     @Option(name: [.short, .customLong("identity")], help: ArgumentHelp("Encrypt to the recipients of the identities in this file (repeatable).", valueName: "path"))
     var identityFiles: [String] = []
 
-    @Flag(name: [.short, .customLong("passphrase")], help: "Encrypt with a passphrase (scrypt), asked on the terminal.")
+    @Flag(name: [.customShort("p"), .customLong("passphrase")], help: "Encrypt with a passphrase (scrypt), asked on the terminal.")
     var usePassphrase = false
 
     @Flag(name: [.short, .long], help: "Write ASCII-armored (PEM) output.")
