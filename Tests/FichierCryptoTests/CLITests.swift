@@ -31,7 +31,7 @@ struct CLITests {
     }
 
     @Test("Interop: what age encrypts we decrypt, and what we encrypt age decrypts",
-          arguments: [0, 1, 65535, 65536, 65537, 131072, 131073, 1_000_003])
+          arguments: [0, 1, 65535, 65536, 65537, 131072, 131073, 12_345, 333_333, 1_000_003])
     func ageInterop(size: Int) throws {
         let age = try Self.age()
         let home = try TestSupport.temporaryDirectory("interop")
@@ -134,6 +134,29 @@ struct CLITests {
                                  "-o", out, encFile.path])
         #expect(other.status == 3)
         #expect(other.stderrText.contains("no identity matched"))
+    }
+
+    @Test("-o onto a FIFO (or a device) writes through it instead of replacing it with a file")
+    func outputToFIFO() throws {
+        let home = try TestSupport.temporaryDirectory("fifo")
+        defer { TestSupport.cleanUp(home) }
+        let cli = FichierCLI(home: home)
+        let identity = X25519Identity.generate()
+        let fifo = home.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let captured = home.appendingPathComponent("captured").path
+        let devNull = open("/dev/null", O_RDONLY)
+        let sink = open(captured, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let cat = try Spawned("/bin/cat", [fifo], stdin: devNull, stdout: sink, stderr: sink, environment: [:])
+        close(devNull); close(sink)
+        let result = try cli.run(["encrypt", "-r", identity.recipient.encoded, "-o", fifo], stdin: Array("through a fifo\n".utf8))
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(cat.wait().status == 0)
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO)
+        #expect(!FileManager.default.fileExists(atPath: fifo + ".partial"))
+        let decrypted = TestSupport.decrypt(Array(try Data(contentsOf: URL(fileURLWithPath: captured))), with: [identity])
+        #expect(decrypted.plaintext == Array("through a fifo\n".utf8))
     }
 
     @Test("Vault commands: status, set-key, profiles, recipients, passwd, key file, export-identity, restore")

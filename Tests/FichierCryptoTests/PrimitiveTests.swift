@@ -111,6 +111,18 @@ struct PrimitiveTests {
         #expect(identity.encoded().unsafeStringCopy() == "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX")
     }
 
+    @Test("Argon2id (p = 1) against reference outputs (Python cryptography's Argon2id)", arguments: [
+        ("password", Array("somesaltsomesalt".utf8), UInt32(2), UInt64(64 * 1024),
+         "1a98fba8e6394425c9bdc333a9c750aaf811df070f5fb4a5788e1cf4db5793a1"),
+        ("correct horse battery staple", [UInt8](0..<16), UInt32(3), UInt64(19 * 1024 * 1024),
+         "d825a2b0e96c51c7e4bad361ea705b1cc25a84d7fa01ad832db4798c99102c69"),
+    ])
+    func argon2id(password: String, salt: [UInt8], ops: UInt32, mem: UInt64, expected: String) throws {
+        let key = try VaultKDF.deriveKey(passphrase: SecureBytes(Array(password.utf8)), salt: salt,
+                                         parameters: VaultKDFParameters(opsLimit: ops, memLimit: mem))
+        #expect(key.withUnsafeBytes { Hex.encode($0) } == expected)
+    }
+
     @Test("Canonical unpadded base64")
     func base64() {
         #expect(Base64.decodeCanonicalUnpadded("Zm9v") == Array("foo".utf8))

@@ -51,6 +51,14 @@ struct VaultTests {
         #expect(throws: VaultError.self) { _ = try Vault.create(at: path, passphrase: Self.passphrase, kdf: .testing, profileName: "x", allowWeakKDF: true) }
     }
 
+    @Test("Default location: FICHIER_VAULT, then XDG_CONFIG_HOME, then ~/.config")
+    func defaultPath() {
+        #expect(Vault.defaultPath(environment: ["FICHIER_VAULT": "/x/v", "XDG_CONFIG_HOME": "/c", "HOME": "/h"]) == "/x/v")
+        #expect(Vault.defaultPath(environment: ["XDG_CONFIG_HOME": "/c", "HOME": "/h"]) == "/c/fichier/vault")
+        #expect(Vault.defaultPath(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/h"]) == "/h/.config/fichier/vault")
+        #expect(Vault.defaultPath(environment: ["HOME": "/h"]) == "/h/.config/fichier/vault")
+    }
+
     @Test("Wrong passphrase is badSecret; the summary needs no secret")
     func wrongPassphrase() throws {
         let dir = try TestSupport.temporaryDirectory("vault")

@@ -21,10 +21,11 @@ struct AgeArmorEncoder {
                 carry.removeAll(keepingCapacity: true)
             }
         }
-        while bytes.count - index >= Self.bytesPerLine {
-            Base64.appendPaddedLine(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + Self.bytesPerLine)]), to: &out)
-            out.append(0x0A)
-            index += Self.bytesPerLine
+        let fullLines = (bytes.count - index) / Self.bytesPerLine
+        if fullLines > 0 {
+            let end = index + fullLines * Self.bytesPerLine
+            Base64.appendArmorLines(UnsafeRawBufferPointer(rebasing: bytes[index..<end]), to: &out)
+            index = end
         }
         if index < bytes.count { carry += bytes[index...] }
     }
@@ -51,6 +52,7 @@ struct AgeArmorDecoder {
     private var state = State.leading
     private var line: [UInt8] = []
     private var whitespace = 0
+    private var decoded = [UInt8](repeating: 0, count: 48)
 
     /// Feeds armored bytes; calls `emit` with decoded binary bytes.
     mutating func feed(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -68,6 +70,28 @@ struct AgeArmorDecoder {
                 line.append(byte)
                 if line.count > Self.maximumLine { throw AgeError.armor("line too long") }
             }
+        }
+    }
+
+    /// Feeds armored bytes a line at a time (faster than `feed` for large inputs).
+    mutating func feedLines(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var start = 0
+        while start < bytes.count {
+            if state == .trailing {
+                try feed(UnsafeRawBufferPointer(rebasing: bytes[start...]), emit: emit)
+                return
+            }
+            let rest = bytes[start...]
+            guard let newline = rest.firstIndex(of: 0x0A) else {
+                line.append(contentsOf: rest)
+                if line.count > Self.maximumLine { throw AgeError.armor("line too long") }
+                return
+            }
+            line.append(contentsOf: bytes[start..<newline])
+            if line.count > Self.maximumLine { throw AgeError.armor("line too long") }
+            try process(line: line[...], emit: emit)
+            line.removeAll(keepingCapacity: true)
+            start = newline + 1
         }
     }
 
@@ -105,9 +129,12 @@ struct AgeArmorDecoder {
             }
             guard !text.isEmpty else { throw AgeError.armor("empty line inside the armor") }
             guard text.count <= AgeFormat.columnsPerLine else { throw AgeError.armor("line longer than 64 columns") }
-            guard let decoded = Base64.decodeCanonicalPadded(text) else { throw AgeError.armor("invalid base64 line") }
-            try decoded.withUnsafeBytes { try emit($0) }
-            if decoded.count < AgeArmorEncoder.bytesPerLine { state = .footer }
+            let count = text.withUnsafeBytes { chars in
+                decoded.withUnsafeMutableBytes { Base64.decodeArmorLine(chars, into: $0) }
+            }
+            guard let count else { throw AgeError.armor("invalid base64 line") }
+            try decoded.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if count < AgeArmorEncoder.bytesPerLine { state = .footer }
         case .footer:
             guard text.elementsEqual(AgeFormat.armorFooter.utf8) else { throw AgeError.armor("invalid end line") }
             state = .trailing

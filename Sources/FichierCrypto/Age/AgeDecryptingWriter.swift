@@ -80,7 +80,7 @@ public final class AgeDecryptingWriter {
         case .binary:
             try decoder.feed(bytes)
         case .armored:
-            try armor.feed(bytes) { try decoder.feed($0) }
+            try armor.feedLines(bytes) { try decoder.feed($0) }
         case .detect:
             detectBuffer += bytes
             guard let first = detectBuffer.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {

@@ -108,19 +108,25 @@ public final class AgeEncryptingReader {
                 continue
             }
             if finished { break }
-            try produceNext()
+            // Zero-copy path: seal straight into the caller's buffer when a whole chunk fits.
+            if armor == nil && !finalSealed && buffer.count - written >= AgeFormat.encryptedChunkSize {
+                written += try produceNext(into: UnsafeMutableRawBufferPointer(rebasing: buffer[written...]))
+                continue
+            }
+            _ = try produceNext(into: nil)
         }
         return written
     }
 
-    /// Seals the next chunk (or writes the armor footer) into the staging buffers.
-    private func produceNext() throws {
+    /// Seals the next chunk (or writes the armor footer) into `target` when given (returning
+    /// the bytes written there), else into the staging buffers (returning 0).
+    private func produceNext(into target: UnsafeMutableRawBufferPointer?) throws -> Int {
         pending.removeAll(keepingCapacity: true)
         pendingOffset = 0
         if finalSealed {
             armor?.finish(into: &pending)
             finished = true
-            return
+            return 0
         }
         try fillPlaintext()
         let count: Int
@@ -132,8 +138,9 @@ public final class AgeEncryptingReader {
             count = plainCount
             final = true
         }
+        let destination = target ?? sealed
         cipher.seal(UnsafeRawBufferPointer(start: plain.baseAddress, count: count), final: final,
-                    into: UnsafeMutableRawBufferPointer(start: sealed.baseAddress, count: count + AgeFormat.tagSize))
+                    into: UnsafeMutableRawBufferPointer(start: destination.baseAddress, count: count + AgeFormat.tagSize))
         if final {
             finalSealed = true
             sodium_memzero(plain.baseAddress!, plain.count)
@@ -144,6 +151,11 @@ public final class AgeEncryptingReader {
             plainCount = 1
         }
         let sealedLength = count + AgeFormat.tagSize
+        if target != nil {
+            sealedOffset = 0
+            sealedCount = 0
+            return sealedLength
+        }
         if armor != nil {
             armor!.encode(UnsafeRawBufferPointer(start: sealed.baseAddress, count: sealedLength), into: &pending)
             sealedOffset = 0
@@ -152,6 +164,7 @@ public final class AgeEncryptingReader {
             sealedOffset = 0
             sealedCount = sealedLength
         }
+        return 0
     }
 
     /// Reads until the plaintext buffer holds a chunk plus one byte, or the source ends.

@@ -48,3 +48,10 @@ extension UnsafeMutableRawBufferPointer {
         baseAddress?.assumingMemoryBound(to: UInt8.self) ?? emptyBytePlaceholder
     }
 }
+
+/// One environment variable, read with getenv: unlike `ProcessInfo.environment`, this does not
+/// copy every variable (FICHIER_PASSPHRASE included) into Swift strings.
+public func environmentValue(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+}

@@ -85,6 +85,73 @@ private extension Int32 {
 }
 
 extension Base64 {
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, char) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(char)] = UInt8(index)
+        }
+        return table
+    }()
+
+    /// Strictly decodes one padded armor line (length a multiple of 4, at most 64 characters)
+    /// into `out`, returning the byte count; nil for a foreign character, misplaced padding or
+    /// non-zero bits under the padding (non-canonical). Equivalent to `decodeCanonicalPadded`,
+    /// without allocations, for the armor hot path.
+    static func decodeArmorLine(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int? {
+        let count = text.count
+        guard count % 4 == 0, out.count >= count / 4 * 3 else { return nil }
+        if count == 0 { return 0 }
+        var padding = 0
+        if text[count - 1] == 0x3D { padding = text[count - 2] == 0x3D ? 2 : 1 }
+        var written = 0
+        var index = 0
+        while index < count {
+            let isLast = index + 4 == count
+            let a = decodeTable[Int(text[index])], b = decodeTable[Int(text[index + 1])]
+            let cChar = text[index + 2], dChar = text[index + 3]
+            guard a != 0xFF, b != 0xFF else { return nil }
+            if isLast && padding == 2 {
+                guard cChar == 0x3D, dChar == 0x3D, b & 0x0F == 0 else { return nil }
+                out[written] = a << 2 | b >> 4
+                written += 1
+            } else if isLast && padding == 1 {
+                let c = decodeTable[Int(cChar)]
+                guard c != 0xFF, dChar == 0x3D, c & 0x03 == 0 else { return nil }
+                out[written] = a << 2 | b >> 4
+                out[written + 1] = b << 4 | c >> 2
+                written += 2
+            } else {
+                let c = decodeTable[Int(cChar)], d = decodeTable[Int(dChar)]
+                guard c != 0xFF, d != 0xFF else { return nil }
+                out[written] = a << 2 | b >> 4
+                out[written + 1] = b << 4 | c >> 2
+                out[written + 2] = c << 6 | d
+                written += 3
+            }
+            index += 4
+        }
+        return written
+    }
+
+    /// Appends the padded encoding of `bytes` as 64-column lines, each followed by LF, to `out`
+    /// (`bytes` must be a multiple of 48 long, or shorter than 48 for the last line).
+    static func appendArmorLines(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        guard bytes.count > 0 else { return }
+        let encodedLength = (bytes.count + 2) / 3 * 4
+        var text = [CChar](repeating: 0, count: encodedLength + 1)
+        _ = sodium_bin2base64(&text, text.count, bytes.bytes, bytes.count, sodium_base64_VARIANT_ORIGINAL)
+        out.reserveCapacity(out.count + encodedLength + encodedLength / 64 + 1)
+        text.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < encodedLength {
+                let end = min(offset + 64, encodedLength)
+                out.append(contentsOf: raw[offset..<end])
+                out.append(0x0A)
+                offset = end
+            }
+        }
+    }
+
     /// Appends the padded encoding of `bytes` (at most 48 bytes: one armor line) to `out`.
     static func appendPaddedLine(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         precondition(bytes.count <= 48)

@@ -65,11 +65,18 @@ public final class Vault: @unchecked Sendable {
     // MARK: Location
 
     /// `$FICHIER_VAULT`, else `$XDG_CONFIG_HOME/fichier/vault`, else `~/.config/fichier/vault`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func defaultPath(environment: [String: String] = Vault.locationEnvironment) -> String {
         if let explicit = environment["FICHIER_VAULT"], !explicit.isEmpty { return explicit }
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/fichier/vault" }
         let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         return home + "/.config/fichier/vault"
+    }
+
+    /// The variables `defaultPath` looks at, read one by one.
+    public static var locationEnvironment: [String: String] {
+        var env: [String: String] = [:]
+        for name in ["FICHIER_VAULT", "XDG_CONFIG_HOME", "HOME"] { env[name] = environmentValue(name) }
+        return env
     }
 
     // MARK: Creating and opening

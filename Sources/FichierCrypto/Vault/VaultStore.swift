@@ -28,7 +28,7 @@ struct VaultStore: Sendable {
     /// Test hook: milliseconds to sleep after each save step (FICHIER_TEST_VAULT_SAVE_PAUSE_MS),
     /// so crash tests can kill a writer mid-save. Unset in normal use.
     static let pauseBetweenSteps: UInt32 = {
-        guard let text = ProcessInfo.processInfo.environment["FICHIER_TEST_VAULT_SAVE_PAUSE_MS"],
+        guard let text = environmentValue("FICHIER_TEST_VAULT_SAVE_PAUSE_MS"),
               let value = UInt32(text), value <= 10_000 else { return 0 }
         return value
     }()

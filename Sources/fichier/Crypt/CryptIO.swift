@@ -8,7 +8,7 @@ import Glibc
 /// that is either stdout or a file staged as `NAME.partial` (mode 0600) and renamed into place
 /// only when the whole result is good.
 enum CryptIO {
-    static let bufferSize = 1 << 16
+    static let bufferSize = 1 << 20
 
     /// Opens the input file, or returns stdin for nil / "-".
     static func openInput(_ path: String?) throws -> Int32 {
@@ -59,12 +59,25 @@ final class StagedOutput {
     private let finalPath: String?
     private let partialPath: String?
     private var done = false
+    private var ownsDescriptor = false
 
     init(path: String?) throws {
         guard let path, path != "-" else {
             fd = 1
             finalPath = nil
             partialPath = nil
+            return
+        }
+        // An existing non-regular target (/dev/null, a FIFO, a terminal) is written directly:
+        // staging and renaming would replace the device node with a file.
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
+            fd = descriptor
+            finalPath = nil
+            partialPath = nil
+            ownsDescriptor = true
             return
         }
         let partial = path + ".partial"
@@ -74,6 +87,10 @@ final class StagedOutput {
         fd = descriptor
         finalPath = path
         partialPath = partial
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
     }
 
     var isFile: Bool { finalPath != nil }

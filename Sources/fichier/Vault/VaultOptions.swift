@@ -41,12 +41,11 @@ struct VaultOptions: ParsableArguments {
 
     /// The first configured non-interactive source, or the terminal.
     var source: Source {
-        let env = ProcessInfo.processInfo.environment
         if let passphraseFd { return .descriptor(passphraseFd) }
         if let passphraseFile { return .passphraseFile(passphraseFile) }
         if let keyFile { return .keyFile(keyFile) }
-        if let file = env["FICHIER_PASSPHRASE_FILE"], !file.isEmpty { return .passphraseFile(file) }
-        if let file = env["FICHIER_KEYFILE"], !file.isEmpty { return .keyFile(file) }
+        if let file = environmentValue("FICHIER_PASSPHRASE_FILE"), !file.isEmpty { return .passphraseFile(file) }
+        if let file = environmentValue("FICHIER_KEYFILE"), !file.isEmpty { return .keyFile(file) }
         if getenv("FICHIER_PASSPHRASE") != nil { return .environmentPassphrase }
         return .terminal
     }
@@ -120,7 +119,7 @@ struct VaultOptions: ParsableArguments {
 
     /// Applies the process protections every secret-handling command starts with.
     static func harden() {
-        ProcessHygiene.apply(allowDebugging: ProcessInfo.processInfo.environment["FICHIER_DEBUGGABLE"] == "1")
+        ProcessHygiene.apply(allowDebugging: environmentValue("FICHIER_DEBUGGABLE") == "1")
     }
 }
 
