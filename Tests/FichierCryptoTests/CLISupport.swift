@@ -29,7 +29,9 @@ struct FichierCLI {
 
     var environment: [String: String] {
         var env = ["HOME": home.path, "XDG_CONFIG_HOME": home.appendingPathComponent("config").path,
-                   "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8"]
+                   "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "LANG": "C.UTF-8",
+                   // A crash under a tight RLIMIT_AS must fail fast, not wait in the backtracer.
+                   "SWIFT_BACKTRACE": "enable=no"]
         for (key, value) in extraEnvironment { env[key] = value }
         return env
     }
