@@ -84,7 +84,7 @@ public final class Emulator: Sendable {
         let application = Application(
             responder: EmulatorResponder(core: core, fallbackHost: hostForURLs),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [ExpectContinueHandler()], idleTimeout: .seconds(300))),
+                additionalChannelHandlers: [LargeReadsHandler(), ExpectContinueHandler()], idleTimeout: .seconds(300))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "nginx"),
             onServerRunning: { channel in started.succeed(port: channel.localAddress?.port ?? 0) },
