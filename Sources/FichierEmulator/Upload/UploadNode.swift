@@ -76,7 +76,7 @@ struct UploadNode: Sendable {
         case .serverError(let status)?:
             receiver.discardAll()
             core.sessions.release(uploadID)
-            return .html(NodePages.error(NodePages.serverError), status: HTTPResponse.Status(code: status))
+            return .html(NodePages.error(NodePages.serverError), status: HTTPStatusText.status(status))
         default:
             break
         }
