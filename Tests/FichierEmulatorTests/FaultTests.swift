@@ -6,7 +6,7 @@ import Testing
 @Suite struct FaultTests {
     @Test func floodLockThenRecovery() async throws {
         try await EmulatorHarness.with { emulator in
-            emulator.faults.floodLock(for: .milliseconds(500))
+            emulator.faults.floodLock(for: .seconds(30))
             let locked = try await emulator.call("file/ls.cgi")
             #expect(locked.status == 403)
             #expect(try locked.json()["message"] as? String == "Flood detected: IP Locked #374")
@@ -14,8 +14,10 @@ import Testing
             #expect(try await emulator.call("folder/ls.cgi").json()["message"] as? String == "Flood detected: IP Locked #412")
             emulator.faults.liftFloodLock()
             #expect(try await emulator.call("file/ls.cgi").status == 200)
-            emulator.faults.floodLock(for: .milliseconds(300))
-            try await Task.sleep(for: .milliseconds(450))
+            // A lock ends by itself once its time is up.
+            emulator.faults.floodLock(for: .seconds(30))
+            #expect(emulator.faults.activeFloodLock() != nil)
+            #expect(emulator.faults.activeFloodLock(now: .now + .seconds(31)) == nil)
             #expect(try await emulator.call("file/ls.cgi").status == 200)
         }
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 @testable import FichierEmulator
@@ -42,7 +43,7 @@ import Testing
 
     @Test func executionDateStaysEmptyUntilDoneAndHeadersAreSent() async throws {
         // A slow second emulator plays the remote web server.
-        try await EmulatorHarness.with(EmulatorHarness.configuration { $0.latency = .milliseconds(700) }) { remote in
+        try await EmulatorHarness.with(EmulatorHarness.configuration { $0.latency = .seconds(2) }) { remote in
             try await EmulatorHarness.with { emulator in
                 // get_upload_server only answers with the JSON content type, so this fetch
                 // succeeds only if the requested headers are sent along.
@@ -60,6 +61,59 @@ import Testing
                 let names = emulator.admin.files(in: 0).map(\.name)
                 #expect(names == ["get_upload_server.cgi", "get_upload_server.cgi"])
             }
+        }
+    }
+}
+
+/// A tiny web server in Python that redirects, for the remote fetcher.
+@Suite struct RemoteRedirectTests {
+    static let script = """
+        import http.server, sys
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def do_GET(self):
+                if self.path == '/start':
+                    self.send_response(302); self.send_header('Location', '/files/real.bin'); self.send_header('Content-Length', '0'); self.end_headers()
+                elif self.path == '/files/real.bin':
+                    body = bytes(range(256)) * 40
+                    self.send_response(200); self.send_header('Content-Length', str(len(body)))
+                    self.send_header('Content-Disposition', 'attachment; filename="named by server.bin"'); self.end_headers(); self.wfile.write(body)
+                else:
+                    self.send_response(404); self.send_header('Content-Length', '0'); self.end_headers()
+        s = http.server.HTTPServer(('127.0.0.1', 0), H)
+        print(s.server_address[1], flush=True)
+        s.serve_forever()
+        """
+
+    @Test func followsRedirectsAndUsesTheServersFileName() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+        let port = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+            DispatchQueue.global().async {
+                let line = output.fileHandleForReading.availableData
+                if let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) {
+                    continuation.resume(returning: port)
+                } else {
+                    continuation.resume(throwing: Curl.CurlError("python server did not start"))
+                }
+            }
+        }
+        try await EmulatorHarness.with { emulator in
+            let id = try #require(try await emulator.ok("remote/request.cgi", "{\"urls\":[\"http://127.0.0.1:\(port)/start\"]}")["id"] as? Int)
+            await emulator.waitForRemoteUploads()
+            let result = try #require((try await emulator.ok("remote/info.cgi", "{\"id\":\(id)}")["result"] as? [[String: Any]])?.first)
+            #expect(result["status"] as? String == "OK", "\(result)")
+            let file = try #require(emulator.admin.files(in: 0).first)
+            #expect(file.name == "named by server.bin")
+            #expect(file.size == 10_240)
+            let expected = (0..<40).flatMap { _ in (0..<256).map(UInt8.init) }
+            #expect(file.whirlpool == EmulatorWhirlpool.hex(of: expected))
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -118,6 +119,16 @@ final class LockedText: Sendable {
         value.withLock {
             $0 += chunk
             return $0
+        }
+    }
+}
+
+/// Runs blocking work (big files, hashing) on a Dispatch thread, not on the concurrency pool
+/// that in-process emulators of parallel tests need.
+func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try work() })
         }
     }
 }
