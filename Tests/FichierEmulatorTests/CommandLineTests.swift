@@ -71,7 +71,7 @@ import Testing
         let folder = try await first.call("folder/ls.cgi", key: "second-key-abcdefghijklmnopqrstuvwx").json()
         let bench = try #require((folder["sub_folders"] as? [[String: Any]])?.first)
         #expect(bench["name"] as? String == "bench")
-        #expect(await first.terminate() == 0)
+        #expect(await first.terminate(signal: SIGINT) == 0)
 
         let second = try await EmulatorProcess.launch(["--data", data.appendingPathComponent("state").path, "--key", Self.key])
         let benchID = try #require(bench["id"] as? Int)

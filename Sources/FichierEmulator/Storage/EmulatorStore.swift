@@ -98,6 +98,8 @@ final class EmulatorStore: Sendable {
         }
     }
 
+    /// Writes soon after the first change, then at most every `saveInterval` while changes
+    /// keep coming, so a stream of small uploads does not turn into a stream of rewrites.
     private func saveLoop() async {
         try? await Task.sleep(for: .milliseconds(20))
         while true {
@@ -111,8 +113,11 @@ final class EmulatorStore: Sendable {
             }
             guard proceed else { return }
             writeState()
+            try? await Task.sleep(for: Self.saveInterval)
         }
     }
+
+    static let saveInterval = Duration.milliseconds(250)
 
     /// Waits for a pending save and writes the state once more; used on shutdown.
     func flush() async {
@@ -136,23 +141,4 @@ final class EmulatorStore: Sendable {
 
     /// The last persistence failure, if the most recent save failed.
     var lastSaveError: String? { saver.withLock { $0.lastError } }
-}
-
-/// Errors of the emulator's own lifecycle and admin API.
-public enum EmulatorError: Error, Sendable, CustomStringConvertible {
-    case notStarted
-    case alreadyStarted
-    case corruptState(path: String, reason: String)
-    case invalidArgument(String)
-    case storage(String)
-
-    public var description: String {
-        switch self {
-        case .notStarted: "the emulator is not running"
-        case .alreadyStarted: "the emulator was already started"
-        case .corruptState(let path, let reason): "cannot read \(path): \(reason)"
-        case .invalidArgument(let message): message
-        case .storage(let message): "storage error: \(message)"
-        }
-    }
 }

@@ -78,10 +78,10 @@ final class EmulatorProcess: Sendable {
         return EmulatorProcess(process: process, baseURL: url, stderrText: text)
     }
 
-    /// Sends SIGTERM and waits for the exit status.
-    func terminate() async -> Int32 {
+    /// Sends SIGTERM (or `signal`) and waits for the exit status.
+    func terminate(signal: Int32 = SIGTERM) async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
-        kill(pid, SIGTERM)
+        kill(pid, signal)
         for _ in 0..<300 where process.isRunning {
             try? await Task.sleep(for: .milliseconds(50))
         }
