@@ -204,7 +204,7 @@ struct UploadNode: Sendable {
     /// 0 for HTML; 1 for JSON; 2 for readable JSON. From the `JSON` header (any case) or the
     /// `JSON`/`json` query parameter.
     static func jsonMode(_ request: Request) -> Int {
-        let header = request.headers[HTTPField.Name("JSON")!]?.trimmingSpaces
+        let header = request.headers[.jsonRequest]?.trimmingSpaces
         let query = request.uri.queryParameters["JSON"] ?? request.uri.queryParameters["json"]
         for value in [header, query.map(String.init)] {
             if let value, let mode = Int(value), mode == 1 || mode == 2 { return mode }
