@@ -84,6 +84,26 @@ import Testing
         #expect(await second.terminate() == 0)
     }
 
+    @Test func optionsReachTheEmulator() async throws {
+        let emulator = try await EmulatorProcess.launch([
+            "--key", Self.key, "--discard", "--rate-limits", "--node-host", "up7.example.test", "--listing-cap", "0",
+            "--token-lifetime", "1", "--latency", "50", "--seed-files", "/many:6000:3",
+        ])
+        let server = try await emulator.call("upload/get_upload_server.cgi", key: Self.key).json()
+        #expect(server["url"] as? String == "up7.example.test")
+        let root = try await emulator.call("folder/ls.cgi", key: Self.key).json()
+        let many = try #require((root["sub_folders"] as? [[String: Any]])?.first?["id"] as? Int)
+        let started = ContinuousClock.now
+        let listing = try await emulator.call("file/ls.cgi", "{\"folder_id\":\(many)}", key: Self.key).json()
+        #expect(ContinuousClock.now - started >= .milliseconds(50))
+        #expect(listing["count"] as? Int == 6_000)
+        // --rate-limits: the same folder listed again within 30 s is a flood.
+        let again = try await emulator.call("file/ls.cgi", "{\"folder_id\":\(many)}", key: Self.key)
+        #expect(again.status == 403)
+        #expect(try again.json()["message"] as? String == "Flood detected: IP Locked #374")
+        #expect(await emulator.terminate() == 0)
+    }
+
     @Test func refusesToStartWithoutAKey() async throws {
         await #expect(throws: (any Error).self) { _ = try await EmulatorProcess.launch(["--port", "0"]) }
     }

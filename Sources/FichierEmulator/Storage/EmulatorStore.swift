@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// The emulator's storage: the state (folders, files, account, remote tasks) under one lock,
@@ -8,6 +9,7 @@ import Synchronization
 final class EmulatorStore: Sendable {
     let directory: String
     let storage: EmulatorConfiguration.Storage
+    private let logger: Logger
     private let state = Mutex(EmulatorState())
     private let opened = Mutex(false)
     private let saver = Mutex(SaveState())
@@ -22,9 +24,10 @@ final class EmulatorStore: Sendable {
     var blobDirectory: String { directory + "/blobs" }
     var incomingDirectory: String { directory + "/incoming" }
 
-    init(directory: String, storage: EmulatorConfiguration.Storage) {
+    init(directory: String, storage: EmulatorConfiguration.Storage, logger: Logger) {
         self.directory = directory
         self.storage = storage
+        self.logger = logger
     }
 
     /// Creates the directories and loads `state.json` when present. Leftovers of interrupted
@@ -136,6 +139,7 @@ final class EmulatorStore: Sendable {
             saver.withLock { $0.lastError = nil }
         } catch {
             saver.withLock { $0.lastError = "\(error)" }
+            logger.error("cannot save the emulator state: \(error)")
         }
     }
 
