@@ -255,3 +255,24 @@ import Testing
         }
     }
 }
+
+@Suite struct UploadStorageFailureTests {
+    @Test func aNodeThatCannotWriteAnswersItsFailurePage() async throws {
+        try await EmulatorHarness.with { emulator in
+            // Replace the incoming directory by a file: creating upload files now fails.
+            let incoming = emulator.dataDirectoryPath + "/incoming"
+            try FileManager.default.removeItem(atPath: incoming)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: incoming))
+            let files = try TestFiles()
+            let path = try files.make("w.txt", text: "write me")
+            let upload = try await NodeUpload.run(emulator, files: [path])
+            #expect(upload.status == 200)
+            #expect(upload.location == nil)
+            #expect(upload.body.contains("<div class=\"bloc2\">Ne peut ouvrir le fichier destination</div>"))
+            #expect(emulator.admin.allFiles.isEmpty)
+            try FileManager.default.removeItem(atPath: incoming)
+            try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: false)
+            #expect(try await NodeUpload.run(emulator, files: [path]).status == 302)
+        }
+    }
+}

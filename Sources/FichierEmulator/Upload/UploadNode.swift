@@ -38,6 +38,7 @@ struct UploadNode: Sendable {
         let receiver = UploadReceiver(store: core.store)
         let parser = Self.boundary(of: request.headers[.contentType]).flatMap { MultipartParser(boundary: $0) }
         var parseFailed = parser == nil
+        var storageFailed = false
         var received: Int64 = 0
 
         do {
@@ -52,6 +53,12 @@ struct UploadNode: Sendable {
                 guard !parseFailed, let parser else { continue }
                 do {
                     try buffer.withUnsafeReadableBytes { try parser.feed($0, to: receiver) }
+                } catch let error as StorageError {
+                    // The node cannot write: the service's "cannot open the destination file".
+                    parseFailed = true
+                    storageFailed = true
+                    receiver.discardAll()
+                    core.logger.error("upload \(uploadID): \(error)")
                 } catch {
                     parseFailed = true
                     receiver.discardAll()
@@ -83,7 +90,7 @@ struct UploadNode: Sendable {
         guard !parseFailed else {
             receiver.discardAll()
             core.sessions.release(uploadID)
-            return .html(NodePages.error(NodePages.noFileFound))
+            return .html(NodePages.error(storageFailed ? NodePages.cannotOpenDestination : NodePages.noFileFound))
         }
 
         let identified = core.isAcceptedKey(facts.bearerKey)
