@@ -60,10 +60,11 @@ let package = Package(
         .target(
             name: "FichierEmulator",
             dependencies: [
-                "FichierAPI",
+                "FichierAPI", "CRHash",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict),
         .executableTarget(
             name: "fichier",
