@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lenient reading, because 1fichier sends scalars as strings or numbers, `status` or `Status`,
 /// `content-type` or `content_type`, and `null` where a number was expected.
 extension JSONValue {
@@ -97,8 +99,6 @@ extension JSONValue {
 
     public var isNull: Bool { self == .null }
 }
-
-import Foundation
 
 extension String {
     var trimmingSpaces: String {
