@@ -4,5 +4,6 @@ import ArgumentParser
 struct Fichier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fichier",
-        abstract: "A 1fichier.com client that other programs drive as a co-process.")
+        abstract: "A 1fichier.com client that other programs drive as a co-process.",
+        subcommands: [EmulatorCommand.self])
 }
