@@ -81,7 +81,7 @@ import Testing
         for (index, time) in times.enumerated() {
             #expect(time - start >= .milliseconds(50 * index) - .milliseconds(2))
         }
-        #expect(times.last! - start < .milliseconds(200 + 150))
+        #expect(times.last! - start < .seconds(2))
     }
 
     @Test func floodPausesWaitingCallersAndIsAnnounced() async throws {
