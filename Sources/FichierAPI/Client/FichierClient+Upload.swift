@@ -181,6 +181,14 @@ extension FichierClient {
                 throw failure
             }
         }
+        if response.status >= 500 {
+            // A server error after the body was read: whether something was kept is unknown.
+            throw FichierError(.network,
+                               "the upload node failed with HTTP \(response.status); the upload may or may not have been stored",
+                               provider: .init(httpStatus: response.status, code: nil,
+                                               message: pageMessage ?? HTMLText.summary(response.body)),
+                               remoteStateUnknown: true)
+        }
         if let pageMessage {
             // The node explained its refusal ("Pas de fichier trouvé dans l'envoi"…): nothing stored.
             throw FichierError(.providerProtocol, "the upload node refused the file: \(pageMessage)",

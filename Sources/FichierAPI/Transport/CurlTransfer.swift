@@ -124,6 +124,9 @@ final class CurlTransfer: @unchecked Sendable {
         }
         if case .stream = request.body {
             _ = fichier_curl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 2 << 20)
+            // A streamed body goes on a connection of its own: libcurl silently re-sends a request
+            // that failed on a reused connection, and an upload must never be re-sent blindly.
+            try long(CURLOPT_FRESH_CONNECT, 1)
         }
         if sink != nil {
             _ = fichier_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 1 << 20)
@@ -237,20 +240,15 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// libcurl rewinds when it must resend the body (a reused connection that turned out
-    /// dead): a rewind to 0 gets a fresh reader.
+    /// libcurl rewinds when it must resend the body (a reused connection that turned out dead
+    /// before any answer). Small in-memory bodies may be re-sent; streamed bodies (uploads)
+    /// never are: the failure is reported instead.
     fileprivate func seekBody(offset: Int64, origin: Int32) -> Int32 {
         guard offset == 0, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
         switch body {
         case .none: break
         case .bytes(let bytes): reader = BytesReader(bytes)
-        case .stream(let upload):
-            do {
-                reader = try upload.makeReader()
-            } catch {
-                callbackError = error
-                return Int32(CURL_SEEKFUNC_FAIL)
-            }
+        case .stream: return Int32(CURL_SEEKFUNC_CANTSEEK)
         }
         bodyOffset = 0
         return Int32(CURL_SEEKFUNC_OK)
@@ -337,6 +335,8 @@ final class CurlTransfer: @unchecked Sendable {
         _ = fichier_curl_easy_getinfo_off_t(easy, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
         var requestSize = 0
         _ = fichier_curl_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestSize)
+        var pretransfer: curl_off_t = 0
+        _ = fichier_curl_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
         var responseCode = 0
         _ = fichier_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &responseCode)
         let detail = String(cString: errorBuffer)
@@ -344,8 +344,11 @@ final class CurlTransfer: @unchecked Sendable {
 
         let unreachedCodes: Set<UInt32> = [CURLE_COULDNT_RESOLVE_PROXY.rawValue, CURLE_COULDNT_RESOLVE_HOST.rawValue,
                                            CURLE_COULDNT_CONNECT.rawValue]
+        // Nothing was sent when no body byte left and the transfer never got past connecting
+        // (pre-transfer time stays 0 until the request is about to be sent).
+        let neverReached = uploaded == 0 && (pretransfer == 0 || unreachedCodes.contains(code?.rawValue ?? 0))
         let facts = TransportFacts(
-            neverReachedServer: requestSize == 0 || unreachedCodes.contains(code?.rawValue ?? 0),
+            neverReachedServer: neverReached,
             bytesSent: Int64(uploaded),
             bodyFullySent: bodyLength > 0 ? Int64(uploaded) >= bodyLength : requestSize > 0)
 
