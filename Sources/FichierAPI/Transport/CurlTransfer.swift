@@ -35,6 +35,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let reportsUpload: Bool
     private var lastProgressAt: ContinuousClock.Instant
     private var lastProgressBytes: Int64 = -1
+    private var downloadTotal: Int64 = 0
 
     /// Resumed exactly once, by the driver thread.
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
@@ -226,6 +227,7 @@ final class CurlTransfer: @unchecked Sendable {
                 throw FichierError(.localIO, "the upload source ended after \(bodyOffset) of \(bodyLength) bytes")
             }
             bodyOffset += Int64(count)
+            progressTick()
             if bodyOffset == bodyLength, case .stream = body {
                 var probe: UInt8 = 0
                 let extra = try withUnsafeMutableBytes(of: &probe) { try reader.read(into: $0) }
@@ -268,6 +270,7 @@ final class CurlTransfer: @unchecked Sendable {
                 do {
                     try sink.begin(status: status, headers: headers)
                     sinkActive = true
+                    if let length = headers["Content-Length"].flatMap({ Int64($0) }) { downloadTotal = length }
                 } catch {
                     callbackError = error
                     return false
@@ -282,6 +285,9 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func writeBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // libcurl may deliver a whole fast download in one pass without asking for progress:
+        // check for cancellation here too.
+        if cancelRequested.current { return false }
         if sinkActive, let sink {
             do {
                 try sink.write(bytes)
@@ -290,6 +296,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return false
             }
             bytesReceived += Int64(bytes.count)
+            progressTick()
             return true
         }
         guard responseBody.count + bytes.count <= responseLimit else {
@@ -302,16 +309,26 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func transferInfo(downloadTotal: Int64, downloaded: Int64, uploaded: Int64) -> Int32 {
         if cancelRequested.current { return 1 }
+        if downloadTotal > 0 { self.downloadTotal = downloadTotal }
         guard progress != nil else { return 0 }
         let now = ContinuousClock.now
         if now - lastProgressAt >= CurlTransfer.progressInterval {
             lastProgressAt = now
-            reportProgress(downloadTotal: downloadTotal, downloaded: downloaded, uploaded: uploaded)
+            reportProgress(downloaded: downloaded, uploaded: uploaded)
         }
         return 0
     }
 
-    private func reportProgress(downloadTotal: Int64, downloaded: Int64, uploaded: Int64) {
+    /// Progress from the body callbacks, for passes where libcurl doesn't call back for it.
+    private func progressTick() {
+        guard progress != nil else { return }
+        let now = ContinuousClock.now
+        guard now - lastProgressAt >= CurlTransfer.progressInterval else { return }
+        lastProgressAt = now
+        reportProgress(downloaded: bytesReceived, uploaded: bodyOffset)
+    }
+
+    private func reportProgress(downloaded: Int64, uploaded: Int64) {
         guard let progress else { return }
         let update: TransferProgress
         if reportsUpload {
@@ -320,7 +337,8 @@ final class CurlTransfer: @unchecked Sendable {
             update = TransferProgress(bytesDone: sink == nil ? downloaded : bytesReceived,
                                       bytesTotal: downloadTotal > 0 ? downloadTotal : nil)
         }
-        guard update.bytesDone != lastProgressBytes else { return }
+        // Monotonic: the two sources (libcurl's counters and ours) may disagree slightly.
+        guard update.bytesDone > lastProgressBytes else { return }
         lastProgressBytes = update.bytesDone
         progress(update)
     }
@@ -367,8 +385,9 @@ final class CurlTransfer: @unchecked Sendable {
             error.transport = facts
             return .failure(error)
         }
-        if reportsUpload || progress != nil {
-            reportProgress(downloadTotal: Int64(downloaded), downloaded: Int64(downloaded), uploaded: Int64(uploaded))
+        if progress != nil {
+            if downloadTotal <= 0 { downloadTotal = Int64(downloaded) }
+            reportProgress(downloaded: Int64(downloaded), uploaded: Int64(uploaded))
         }
         return .success(HTTPResponse(status: status != 0 ? status : responseCode, headers: headers,
                                      body: responseBody, bytesSent: Int64(uploaded), bytesReceived: bytesReceived))
