@@ -98,10 +98,8 @@ extension FichierClient {
             if failure.kind == .cancelled { throw failure }
             if failure.isFloodLock {
                 _ = await pacer.flooded(providerCode: failure.provider?.code, atLeast: failure.retryAfter)
-            } else if !failure.retryable || attempt >= configuration.uploadReportAttempts {
-                throw failure
             }
-            if attempt >= configuration.uploadReportAttempts { throw failure }
+            guard failure.retryable, attempt < configuration.uploadReportAttempts else { throw failure }
             await pacer.publish(.retrying(endpoint: Endpoint.uploadReport.path, attempt: attempt + 1, delay: delay,
                                           kind: failure.kind))
             do {

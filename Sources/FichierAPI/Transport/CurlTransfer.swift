@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -99,6 +100,11 @@ final class CurlTransfer: @unchecked Sendable {
         try long(CURLOPT_SSL_VERIFYHOST, 2)
         try long(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         try long(CURLOPT_TCP_KEEPALIVE, 1)
+        // Through an HTTPS proxy, keep the CONNECT answer out of the header callback: only the
+        // server's own answer may reach a sink.
+        try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        // Proxy variables are honoured (libcurl reads them); loopback (the emulator) is never proxied.
+        try string(CURLOPT_NOPROXY, CurlTransfer.noProxyList)
         try long(CURLOPT_CONNECTTIMEOUT_MS, CurlTransfer.milliseconds(request.timeouts.connect))
         try long(CURLOPT_LOW_SPEED_LIMIT, max(1, request.timeouts.lowSpeedLimit))
         try long(CURLOPT_LOW_SPEED_TIME, max(1, CurlTransfer.milliseconds(request.timeouts.lowSpeedTime) / 1000))
@@ -194,6 +200,15 @@ final class CurlTransfer: @unchecked Sendable {
         guard let appended else { throw FichierError(.network, "out of memory building headers") }
         headerList = appended
     }
+
+    /// The user's `no_proxy`/`NO_PROXY` plus the loopback names (setting the option replaces
+    /// the variable, so it is carried over).
+    static let noProxyList: String = {
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
+        let loopback = "localhost,127.0.0.1,::1"
+        return user.trimmingSpaces.isEmpty ? loopback : "\(user),\(loopback)"
+    }()
 
     static func isSafeHeader(name: String, value: String) -> Bool {
         guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
