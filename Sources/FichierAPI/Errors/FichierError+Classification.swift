@@ -43,8 +43,8 @@ extension FichierError {
             error = make(.conflict, "1fichier did nothing")
         } else if text.contains("content-type") {
             error = make(.providerProtocol, "1fichier did not accept the request format")
-        } else if text.contains("invalid") || text.contains("missing") || text.contains("too long")
-            || text.contains("bad ") || text.contains("wrong") {
+        } else if httpStatus < 500 && (text.contains("invalid") || text.contains("missing")
+            || text.contains("too long")) {
             error = make(.invalidArgument, "1fichier refused a parameter")
         } else {
             switch httpStatus {
@@ -55,6 +55,10 @@ extension FichierError {
             case 500...599: error = make(.network, "1fichier is unavailable", retryable: true)
             default: error = make(.providerProtocol, "1fichier refused the request")
             }
+        }
+        if httpStatus >= 500, error.kind != .rateLimited {
+            // A server or gateway failure, whatever its page says.
+            error = make(.network, "1fichier is unavailable", retryable: true)
         }
         if httpStatus == 401, error.kind != .rateLimited {
             error.kind = .authRejected

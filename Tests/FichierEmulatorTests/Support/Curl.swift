@@ -32,32 +32,34 @@ struct Curl {
         init(_ description: String) { self.description = description }
     }
 
-    /// Runs `curl -sS` with `arguments`; the body goes to a temporary file.
-    static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> Result {
+    /// Runs `curl -sS` with `arguments`; the body goes to a temporary file. Never blocks a
+    /// concurrency thread (the emulator under test may run in this process).
+    static func run(_ arguments: [String], timeout: TimeInterval = 120) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let bodyPath = directory.appendingPathComponent("body").path
         let headerPath = directory.appendingPathComponent("headers").path
+        let outPath = directory.appendingPathComponent("out").path
+        let errPath = directory.appendingPathComponent("err").path
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["-sS", "--max-time", String(Int(timeout)), "-o", bodyPath, "-D", headerPath,
                              "-w", "%{http_code}"] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardInput = FileHandle.nullDevice
+        let status = try await ProcessRunner.run(process)
         let headerText = (try? String(contentsOfFile: headerPath, encoding: .utf8)) ?? ""
+        let outText = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         return Result(
-            status: Int(String(decoding: outData, as: UTF8.self)) ?? 0,
+            status: Int(outText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0,
             headers: parseHeaders(headerText),
             body: (try? Data(contentsOf: URL(fileURLWithPath: bodyPath))) ?? Data(),
-            exitCode: process.terminationStatus,
-            standardError: String(decoding: errData, as: UTF8.self))
+            exitCode: status,
+            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
     /// Headers of the last response in a `-D` dump (interim 100 responses skipped).
@@ -74,9 +76,24 @@ struct Curl {
 
     /// An API call as the reference's examples make it: POST, JSON body, Bearer key.
     static func api(_ base: String, _ path: String, key: String?, body: String = "{}",
-                    extra: [String] = []) throws -> Result {
+                    extra: [String] = []) async throws -> Result {
         var arguments = ["-X", "POST", "\(base)/v1/\(path)", "-H", "Content-Type: application/json", "-d", body]
         if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
-        return try run(arguments + extra)
+        return try await run(arguments + extra)
+    }
+}
+
+/// Runs a process and waits for it without blocking a thread.
+enum ProcessRunner {
+    static func run(_ process: Process) async throws -> Int32 {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
     }
 }

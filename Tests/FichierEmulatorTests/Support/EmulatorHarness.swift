@@ -41,18 +41,18 @@ struct NodeUpload {
     var body: String
 
     static func run(_ emulator: Emulator, files: [String], folder: Int? = 0, key: String? = EmulatorHarness.key,
-                    extra: [String] = []) throws -> NodeUpload {
+                    extra: [String] = []) async throws -> NodeUpload {
         var serverArguments = ["-X", "POST", "\(emulator.apiURL)/upload/get_upload_server.cgi",
                                "-H", "Content-Type: application/json", "-d", "{}"]
         if let key { serverArguments += ["-H", "Authorization: Bearer \(key)"] }
-        let server = try Curl.run(serverArguments).json()
+        let server = try await Curl.run(serverArguments).json()
         guard let node = server["url"] as? String, let id = server["id"] as? String else {
             throw Curl.CurlError("bad get_upload_server answer: \(server)")
         }
         var arguments = files.flatMap { ["-F", "file[]=@\($0)"] }
         if let folder { arguments += ["-F", "did=\(folder)"] }
         if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
-        let result = try Curl.run(arguments + extra + ["http://\(node)/upload.cgi?id=\(id)"])
+        let result = try await Curl.run(arguments + extra + ["http://\(node)/upload.cgi?id=\(id)"])
         let location = result.headers["location"]
         let xid = location.flatMap { $0.components(separatedBy: "xid=").last }
         return NodeUpload(status: result.status, location: location, xid: xid, body: result.text)
