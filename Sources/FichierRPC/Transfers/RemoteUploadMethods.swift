@@ -27,8 +27,19 @@ enum RemoteUploadMethods {
     struct TaskSummary: Encodable, Sendable {
         var id: Int
         var requestedAt: String?
+        /// Null until 1fichier ran the task.
         var executedAt: String?
         var done: Bool
+
+        private enum CodingKeys: String, CodingKey { case id, requestedAt, executedAt, done }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(requestedAt, forKey: .requestedAt)
+            try container.encode(executedAt, forKey: .executedAt)
+            try container.encode(done, forKey: .done)
+        }
     }
 
     struct UrlResult: Encodable, Sendable {
@@ -42,10 +53,24 @@ enum RemoteUploadMethods {
     struct TaskDetail: Encodable, Sendable {
         var id: Int
         var requestedAt: String?
+        /// Null until 1fichier ran the task.
         var executedAt: String?
         var done: Bool
         var urls: [String]
+        /// One per URL once the task ran.
         var results: [UrlResult]
+
+        private enum CodingKeys: String, CodingKey { case id, requestedAt, executedAt, done, urls, results }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(requestedAt, forKey: .requestedAt)
+            try container.encode(executedAt, forKey: .executedAt)
+            try container.encode(done, forKey: .done)
+            try container.encode(urls, forKey: .urls)
+            try container.encode(results, forKey: .results)
+        }
     }
 
     /// One task in detail (`id` given) or every task.
