@@ -37,6 +37,7 @@ struct Fichier: AsyncParsableCommand {
             RemoveCommand.self, MoveCommand.self, CopyCommand.self, RenameCommand.self,
             UploadCommand.self, DownloadCommand.self, LinkCommand.self,
             RemoteUploadCommand.self, RemoteStatusCommand.self,
+            VaultCommand.self, EncryptCommand.self, DecryptCommand.self,
             EmulatorCommand.self, CompletionsCommand.self,
         ])
 

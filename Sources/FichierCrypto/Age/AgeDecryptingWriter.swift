@@ -1,0 +1,261 @@
+import CSodium
+
+/// Push-style age decryption, shaped for a download's write callback: feed ciphertext in
+/// pieces of any size; `output` receives plaintext only after its chunk authenticated (and
+/// never before the header MAC verified). `finish()` reports truncation: until it returns
+/// without error, the plaintext released so far is an authenticated *prefix*, not the file.
+///
+/// After any error the writer is failed and repeats that error.
+public final class AgeDecryptingWriter {
+    /// How the input is encoded.
+    public enum InputFormat: Sendable {
+        /// Armored if the first non-whitespace byte is '-', binary otherwise.
+        case detect
+        case binary
+        case armored
+    }
+
+    /// Plaintext bytes handed to `output` so far.
+    public var plaintextBytesReleased: Int64 { decoder.released }
+    /// True once the header was parsed and its MAC verified.
+    public var headerVerified: Bool { decoder.headerVerified }
+
+    private var format: InputFormat
+    private var detectBuffer: [UInt8] = []
+    private var armor = AgeArmorDecoder()
+    private let decoder: AgeStreamDecoder
+    private var failure: (any Error)?
+    private var finished = false
+
+    public init(identities: [any AgeIdentity], input: InputFormat = .detect,
+                output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        Sodium.ensureInitialized()
+        self.format = input
+        self.decoder = AgeStreamDecoder(identities: identities, output: output)
+    }
+
+    /// Feeds the next ciphertext bytes.
+    public func write(_ ciphertext: UnsafeRawBufferPointer) throws {
+        if let failure { throw failure }
+        guard !finished else { throw AgeError.payload("data after finish()") }
+        do {
+            try route(ciphertext)
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Convenience for arrays.
+    public func write(_ ciphertext: [UInt8]) throws {
+        try ciphertext.withUnsafeBytes { try write($0) }
+    }
+
+    /// Declares the end of the input. Throws if the file is incomplete (no final chunk),
+    /// has trailing data, or its armor is unterminated.
+    public func finish() throws {
+        if let failure { throw failure }
+        guard !finished else { return }
+        do {
+            if format == .detect {
+                // Only whitespace (or nothing) arrived: let the binary parser reject it.
+                format = .binary
+                let buffered = detectBuffer
+                detectBuffer = []
+                try buffered.withUnsafeBytes { try decoder.feed($0) }
+            }
+            if format == .armored {
+                try armor.finish { try decoder.feed($0) }
+            }
+            try decoder.finish()
+            finished = true
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private func route(_ bytes: UnsafeRawBufferPointer) throws {
+        switch format {
+        case .binary:
+            try decoder.feed(bytes)
+        case .armored:
+            try armor.feedLines(bytes) { try decoder.feed($0) }
+        case .detect:
+            detectBuffer += bytes
+            guard let first = detectBuffer.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
+                if detectBuffer.count > 1024 {
+                    format = .binary
+                    try flushDetect()
+                }
+                return
+            }
+            format = detectBuffer[first] == 0x2D ? .armored : .binary
+            try flushDetect()
+        }
+    }
+
+    private func flushDetect() throws {
+        let buffered = detectBuffer
+        detectBuffer = []
+        try buffered.withUnsafeBytes { try route($0) }
+    }
+}
+
+/// The binary age decoder behind `AgeDecryptingWriter`: header lines → identities → MAC →
+/// nonce → chunks. Chunk handling mirrors the reference implementation: a full chunk is
+/// first tried as non-final, then as final (which is an error if more data follows); a short
+/// chunk at the end must be final and may only be empty when it is the only chunk.
+final class AgeStreamDecoder {
+    private enum Stage { case header, nonce, payload }
+
+    private let identities: [any AgeIdentity]
+    private let output: (UnsafeRawBufferPointer) throws -> Void
+    private var stage = Stage.header
+    private var parser = AgeHeaderParser()
+    private var line: [UInt8] = []
+    private var nonce: [UInt8] = []
+    private var fileKey: SecureBytes?
+    private var cipher: AgePayloadCipher?
+    private let chunk: UnsafeMutableRawBufferPointer       // one sealed chunk + 1 byte
+    private var chunkCount = 0
+    private let plain: UnsafeMutableRawBufferPointer
+    private(set) var released: Int64 = 0
+    private(set) var headerVerified = false
+
+    init(identities: [any AgeIdentity], output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.identities = identities
+        self.output = output
+        chunk = .allocate(byteCount: AgeFormat.encryptedChunkSize + 1, alignment: 16)
+        plain = .allocate(byteCount: AgeFormat.chunkSize, alignment: 16)
+    }
+
+    deinit {
+        sodium_memzero(plain.baseAddress!, plain.count)
+        chunk.deallocate()
+        plain.deallocate()
+    }
+
+    func feed(_ input: UnsafeRawBufferPointer) throws {
+        var index = 0
+        while index < input.count {
+            switch stage {
+            case .header:
+                let rest = UnsafeRawBufferPointer(rebasing: input[index...])
+                if let newline = rest.firstIndex(of: 0x0A) {
+                    line += rest[rest.startIndex..<newline]
+                    index += newline - rest.startIndex + 1
+                    try parser.feed(line: line[...])
+                    line.removeAll(keepingCapacity: true)
+                    if parser.isDone { try openHeader() }
+                } else {
+                    line += rest
+                    index = input.count
+                    if line.count > AgeFormat.maximumHeaderSize { throw AgeError.header("header line too long") }
+                }
+            case .nonce:
+                let take = min(AgeFormat.payloadNonceSize - nonce.count, input.count - index)
+                nonce += input[index..<(index + take)]
+                index += take
+                if nonce.count == AgeFormat.payloadNonceSize {
+                    cipher = AgePayloadCipher(fileKey: fileKey!, payloadNonce: nonce)
+                    fileKey = nil
+                    stage = .payload
+                }
+            case .payload:
+                let capacity = chunk.count
+                // Fast path: whole chunks straight from the input, keeping one byte back so a
+                // chunk is only ever processed once we know more data follows.
+                if chunkCount == 0 && input.count - index >= capacity {
+                    try process(UnsafeRawBufferPointer(rebasing: input[index..<(index + AgeFormat.encryptedChunkSize)]), moreFollows: true)
+                    index += AgeFormat.encryptedChunkSize
+                    continue
+                }
+                let take = min(capacity - chunkCount, input.count - index)
+                (chunk.baseAddress! + chunkCount).copyMemory(from: input.baseAddress! + index, byteCount: take)
+                chunkCount += take
+                index += take
+                if chunkCount == capacity {
+                    try process(UnsafeRawBufferPointer(start: chunk.baseAddress, count: AgeFormat.encryptedChunkSize), moreFollows: true)
+                    chunk[0] = chunk[AgeFormat.encryptedChunkSize]
+                    chunkCount = 1
+                }
+            }
+        }
+    }
+
+    func finish() throws {
+        switch stage {
+        case .header:
+            throw AgeError.header("the file ends inside the header")
+        case .nonce:
+            throw AgeError.header("the file ends before the payload nonce is complete")
+        case .payload:
+            guard chunkCount > 0 else {
+                if cipher!.counter == 0 { throw AgeError.payload("the payload has no chunks") }
+                throw AgeError.payload("the file is truncated: the final chunk is missing")
+            }
+            let last = UnsafeRawBufferPointer(start: chunk.baseAddress, count: chunkCount)
+            chunkCount = 0
+            if last.count == AgeFormat.encryptedChunkSize {
+                try process(last, moreFollows: false)
+            } else {
+                if last.count == AgeFormat.tagSize && cipher!.counter > 0 {
+                    throw AgeError.payload("the final chunk is empty")
+                }
+                guard cipher!.open(last, final: true, into: plain) else {
+                    throw AgeError.payload("chunk \(cipher!.counter) failed to authenticate as the final chunk")
+                }
+                try release(last.count - AgeFormat.tagSize)
+            }
+        }
+    }
+
+    /// A full-size chunk: non-final if it opens as such, else final (an error when more
+    /// data follows, after releasing its plaintext as the reference implementation does).
+    private func process(_ sealedChunk: UnsafeRawBufferPointer, moreFollows: Bool) throws {
+        let index = cipher!.counter
+        if cipher!.open(sealedChunk, final: false, into: plain) {
+            try release(AgeFormat.chunkSize)
+            if !moreFollows { throw AgeError.payload("the file is truncated: the final chunk is missing") }
+            return
+        }
+        guard cipher!.open(sealedChunk, final: true, into: plain) else {
+            throw AgeError.payload("chunk \(index) failed to authenticate")
+        }
+        try release(AgeFormat.chunkSize)
+        if moreFollows { throw AgeError.payload("trailing data after the final chunk") }
+    }
+
+    private func release(_ count: Int) throws {
+        if count > 0 {
+            try output(UnsafeRawBufferPointer(start: plain.baseAddress, count: count))
+            released += Int64(count)
+        }
+        sodium_memzero(plain.baseAddress!, count)
+    }
+
+    private func openHeader() throws {
+        let stanzas = parser.stanzas
+        if stanzas.count > 1 && stanzas.contains(where: { $0.type == ScryptRecipient.stanzaType }) {
+            throw AgeError.header("an scrypt stanza must be the only one in the header")
+        }
+        var key: SecureBytes?
+        for identity in identities {
+            if let found = try identity.unwrap(stanzas: stanzas) {
+                key = found
+                break
+            }
+        }
+        guard let key else {
+            throw AgeError.noMatch("none of the \(identities.count) identities can open any of the \(stanzas.count) stanzas")
+        }
+        guard key.count == AgeFormat.fileKeySize else { throw AgeError.header("unwrapped file key is not 16 bytes") }
+        let expected = AgeHeaderMAC.compute(fileKey: key, macInput: parser.macInput)
+        let valid = expected.withUnsafeBytes { a in parser.mac.withUnsafeBytes { b in sodium_memcmp(a.baseAddress!, b.baseAddress!, 32) == 0 } }
+        guard valid else { throw AgeError.headerMAC("the header MAC does not match") }
+        headerVerified = true
+        fileKey = key
+        stage = .nonce
+    }
+}

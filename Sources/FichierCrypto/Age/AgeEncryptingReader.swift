@@ -1,0 +1,186 @@
+import CSodium
+
+/// Pull-style age encryption, shaped for an upload's read callback: each `read` returns the
+/// next bytes of the age file (header, nonce, sealed chunks), pulling plaintext from `source`
+/// as needed. Memory stays constant (one 64 KiB chunk plus one byte of look-ahead).
+///
+/// Every instance draws a fresh file key and payload nonce, so a retried upload must build a
+/// new reader: ciphertext is never produced twice under the same key and nonce.
+public final class AgeEncryptingReader {
+    /// Exact number of bytes this reader will produce in total (known before the first read).
+    public let encryptedSize: Int64?
+    /// Plaintext bytes pulled from the source so far.
+    public private(set) var plaintextBytesRead: Int64 = 0
+
+    private let source: (UnsafeMutableRawBufferPointer) throws -> Int
+    private var cipher: AgePayloadCipher
+    private let plain: UnsafeMutableRawBufferPointer          // chunk + 1 byte of look-ahead
+    private var plainCount = 0
+    private let sealed: UnsafeMutableRawBufferPointer
+    private var sealedOffset = 0
+    private var sealedCount = 0
+    private var pending: [UInt8] = []                         // header bytes, or armor text
+    private var pendingOffset = 0
+    private var armor: AgeArmorEncoder?
+    private var sourceDone = false
+    private var finalSealed = false
+    private var finished = false
+
+    /// - Parameters:
+    ///   - recipients: at least one; an scrypt recipient must be alone.
+    ///   - armor: produce the ASCII-armored form instead of binary.
+    ///   - plaintextSize: when known, lets the reader report `encryptedSize` up front.
+    ///   - source: fills the buffer with plaintext and returns the count, 0 at the end.
+    public convenience init(recipients: [any AgeRecipient], armor: Bool = false, plaintextSize: Int64? = nil,
+                            source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+        try self.init(recipients: recipients, armor: armor, plaintextSize: plaintextSize, random: .system, source: source)
+    }
+
+    init(recipients: [any AgeRecipient], armor: Bool, plaintextSize: Int64?, random: AgeRandom,
+         source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+        guard !recipients.isEmpty else { throw AgeError.invalidKey("no recipients") }
+        if recipients.count > 1 && recipients.contains(where: { $0.requiresSoleStanza }) {
+            throw AgeError.invalidKey("a passphrase (scrypt) recipient cannot be combined with other recipients")
+        }
+        Sodium.ensureInitialized()
+        self.source = source
+        let fileKey = random.secret(AgeFormat.fileKeySize)
+
+        var header = AgeFormat.versionLine
+        for recipient in recipients {
+            let stanza = try recipient.wrap(fileKey: fileKey, random: random)
+            let encoded = stanza.encoded
+            guard encoded.count == recipient.stanzaLength else {
+                throw AgeError.invalidKey("recipient \(type(of: recipient)) produced a stanza of unexpected length")
+            }
+            header += encoded
+        }
+        header += Array("---".utf8)
+        let mac = AgeHeaderMAC.compute(fileKey: fileKey, macInput: header)
+        header += Array(" \(Base64.encodeUnpadded(mac))\n".utf8)
+        let nonce = random.bytes(AgeFormat.payloadNonceSize)
+        cipher = AgePayloadCipher(fileKey: fileKey, payloadNonce: nonce)
+
+        if let plaintextSize {
+            let binary = AgeFormat.encryptedSize(plaintextSize: plaintextSize, recipients: recipients)
+            encryptedSize = armor ? AgeFormat.armoredSize(binarySize: binary) : binary
+        } else {
+            encryptedSize = nil
+        }
+
+        plain = .allocate(byteCount: AgeFormat.chunkSize + 1, alignment: 16)
+        sealed = .allocate(byteCount: AgeFormat.encryptedChunkSize, alignment: 16)
+        if armor {
+            var encoder = AgeArmorEncoder()
+            encoder.begin(into: &pending)
+            (header + nonce).withUnsafeBytes { encoder.encode($0, into: &pending) }
+            self.armor = encoder
+        } else {
+            pending = header + nonce
+        }
+    }
+
+    deinit {
+        sodium_memzero(plain.baseAddress!, plain.count)
+        plain.deallocate()
+        sealed.deallocate()
+    }
+
+    /// Copies the next encrypted bytes into `buffer`; returns 0 once the whole file was read.
+    /// Errors thrown by the source propagate unchanged.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var written = 0
+        while written < buffer.count {
+            if pendingOffset < pending.count {
+                let n = min(buffer.count - written, pending.count - pendingOffset)
+                pending.withUnsafeBytes { src in
+                    buffer.baseAddress!.advanced(by: written).copyMemory(from: src.baseAddress! + pendingOffset, byteCount: n)
+                }
+                pendingOffset += n
+                written += n
+                continue
+            }
+            if sealedOffset < sealedCount {
+                let n = min(buffer.count - written, sealedCount - sealedOffset)
+                buffer.baseAddress!.advanced(by: written).copyMemory(from: sealed.baseAddress! + sealedOffset, byteCount: n)
+                sealedOffset += n
+                written += n
+                continue
+            }
+            if finished { break }
+            // Zero-copy path: seal straight into the caller's buffer when a whole chunk fits.
+            if armor == nil && !finalSealed && buffer.count - written >= AgeFormat.encryptedChunkSize {
+                written += try produceNext(into: UnsafeMutableRawBufferPointer(rebasing: buffer[written...]))
+                continue
+            }
+            _ = try produceNext(into: nil)
+        }
+        return written
+    }
+
+    /// Seals the next chunk (or writes the armor footer) into `target` when given (returning
+    /// the bytes written there), else into the staging buffers (returning 0).
+    private func produceNext(into target: UnsafeMutableRawBufferPointer?) throws -> Int {
+        pending.removeAll(keepingCapacity: true)
+        pendingOffset = 0
+        if finalSealed {
+            armor?.finish(into: &pending)
+            finished = true
+            return 0
+        }
+        try fillPlaintext()
+        let count: Int
+        let final: Bool
+        if plainCount == AgeFormat.chunkSize + 1 {
+            count = AgeFormat.chunkSize
+            final = false
+        } else {
+            count = plainCount
+            final = true
+        }
+        let destination = target ?? sealed
+        cipher.seal(UnsafeRawBufferPointer(start: plain.baseAddress, count: count), final: final,
+                    into: UnsafeMutableRawBufferPointer(start: destination.baseAddress, count: count + AgeFormat.tagSize))
+        if final {
+            finalSealed = true
+            sodium_memzero(plain.baseAddress!, plain.count)
+            plainCount = 0
+            if armor == nil { finished = true }
+        } else {
+            plain[0] = plain[AgeFormat.chunkSize]
+            plainCount = 1
+        }
+        let sealedLength = count + AgeFormat.tagSize
+        if target != nil {
+            sealedOffset = 0
+            sealedCount = 0
+            return sealedLength
+        }
+        if armor != nil {
+            armor!.encode(UnsafeRawBufferPointer(start: sealed.baseAddress, count: sealedLength), into: &pending)
+            sealedOffset = 0
+            sealedCount = 0
+        } else {
+            sealedOffset = 0
+            sealedCount = sealedLength
+        }
+        return 0
+    }
+
+    /// Reads until the plaintext buffer holds a chunk plus one byte, or the source ends.
+    private func fillPlaintext() throws {
+        while plainCount < plain.count && !sourceDone {
+            let room = UnsafeMutableRawBufferPointer(start: plain.baseAddress! + plainCount, count: plain.count - plainCount)
+            let n = try source(room)
+            guard n >= 0 && n <= room.count else {
+                throw AgeError.payload("the plaintext source returned an invalid count")
+            }
+            if n == 0 {
+                sourceDone = true
+            } else {
+                plainCount += n
+                plaintextBytesRead += Int64(n)
+            }
+        }
+    }
+}
