@@ -24,7 +24,7 @@ enum RmdirMethod {
         registry.register("fs/rmdir", ordering: { (params: Params) throws -> [OrderingKey] in
             if let path = params.path { return PathKeys.mutation(try RemoteParams.path(path, field: "path")) }
             return params.folderId.map { [.exclusive("folder:\($0)")] } ?? []
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             let id: FolderID
             var path: RemotePath?
             switch (params.path, params.folderId) {
@@ -65,7 +65,7 @@ enum RmdirMethod {
                 throw error.about(path: path?.description, subject: "folder")
             }
             return Result(id: id, path: path?.description, removedFiles: counts.files, removedFolders: counts.folders)
-        }
+        })
     }
 
     static func refuseRoot() -> RPCError {
