@@ -69,9 +69,11 @@ enum DownloadMethod {
                                               reportsFinalizing: false)
         do {
             let token = try await service.client.downloadToken(url: remote.url)
+            context.log(.info, "downloading \(remote.shown) (\(remote.size) bytes) to \(local)")
             tracker.start()
             let outcome = try await service.client.download(token: token, into: sink, progress: tracker.handler)
-            try sink.finish()
+            let flushing = HandOff(value: sink)
+            try await BlockingWork.run { try flushing.value.finish() }
             guard outcome.bytesWritten == remote.size else {
                 throw RPCError.mapping(kind: "integrity",
                                        message: "received \(outcome.bytesWritten) bytes of \(remote.shown), which 1fichier lists with \(remote.size)",
@@ -91,7 +93,8 @@ enum DownloadMethod {
                 }
                 verified = true
             }
-            try LocalFiles.commit(partial, to: local)
+            let destinationPath = local
+            try await BlockingWork.run { try LocalFiles.commit(partial, to: destinationPath) }
             return Result(local: local, size: outcome.bytesWritten, url: remote.url, name: remote.name,
                           checksum: remote.checksum, contentType: remote.contentType ?? outcome.contentType,
                           verified: verified)
