@@ -21,14 +21,23 @@ build: deps
 	@$(SWIFT) build 1>&2
 
 ## make run: the main job, the co-process on the sandbox emulator (stdin/stdout JSON-RPC).
+## `make run SANDBOX=DIR` keeps the emulator's data in DIR between runs.
 run: build
-	@exec $(DEBUG_BIN) emulator --port 0 --key sandbox-key-0000000000000000000000
+	@exec $(DEBUG_BIN) serve --sandbox $(SANDBOX)
 
-## make test: every test suite, from unit tests to the spawned binary.
+## make test: every test suite, from unit tests to the spawned binary: the conformance
+## transcripts (protocol/examples) and the schema checks (protocol/schema) run inside it.
+## Each test target runs in its own process, one after the other, so that one target's
+## CPU-heavy tests cannot starve another's timing-sensitive ones (a test process has one
+## cooperative thread per core); all targets run even when one fails.
+TEST_TARGETS := $(notdir $(wildcard Tests/*Tests))
 test: test-deps
 	@$(SWIFT) build --product fichier 1>&2
 	@$(SWIFT) build --build-tests 1>&2
-	@$(SWIFT) test --skip-build 1>&2
+	@status=0; for target in $(TEST_TARGETS); do \
+	  echo "make test: $$target" 1>&2; \
+	  $(SWIFT) test --skip-build --filter "^$$target\." 1>&2 || status=1; \
+	done; exit $$status
 
 bench: deps
 	@scripts/ensure-packages $(BENCH_PKGS)
