@@ -33,6 +33,9 @@ public struct EmulatorConfiguration: Sendable {
     public var uploadReportLifetime: Duration = .seconds(7_200)
     /// Maximum items in one file/ls or folder/ls answer (the reference: 5,000); nil for no cap.
     public var listingCap: Int? = 5_000
+    /// Order of files in listings, by upload date (ties in upload order). The service's order
+    /// is not documented; a capped answer keeps the first `listingCap` files of this order.
+    public var listingOrder: ListingOrder = .oldestFirst
     /// Delay before a newly uploaded file appears in listings (the service stores files after
     /// the redirect to end.pl); zero by default.
     public var listingDelay: Duration = .zero
@@ -46,6 +49,14 @@ public struct EmulatorConfiguration: Sendable {
     public init(apiKeys: [String]) {
         self.apiKeys = apiKeys
     }
+}
+
+/// How listings order files: by upload date (`date`), ties in upload order.
+public enum ListingOrder: Sendable, Equatable {
+    /// Oldest first (the default): a capped answer holds the oldest files.
+    case oldestFirst
+    /// Newest first: a capped answer holds the newest files.
+    case newestFirst
 }
 
 /// The service's API rate limits. Each limit can be switched off on its own (nil).

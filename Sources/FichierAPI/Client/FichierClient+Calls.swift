@@ -55,7 +55,11 @@ extension FichierClient {
             logger.warning("1fichier flood lock; pausing every call", metadata: [
                 "endpoint": "\(endpoint.path)", "pause": "\(pause)", "code": "\(error.provider?.code.map(String.init) ?? "-")",
             ])
-            if attempt < configuration.maxAttempts { return }
+            if attempt < configuration.maxAttempts {
+                await announceRetry(RetryNotice(endpoint: endpoint.path, attempt: attempt + 1, delay: pause,
+                                                kind: error.kind, reason: error.message))
+                return
+            }
             throw error
         }
         let reachedServer = error.transport?.neverReachedServer != true
@@ -65,7 +69,8 @@ extension FichierClient {
             let delay = await pacer.failed()
             if error.retryAfter == nil { error.retryAfter = delay }
             if mayRetry && attempt < configuration.maxAttempts {
-                await pacer.publish(.retrying(endpoint: endpoint.path, attempt: attempt + 1, delay: delay, kind: error.kind))
+                await announceRetry(RetryNotice(endpoint: endpoint.path, attempt: attempt + 1, delay: delay,
+                                                kind: error.kind, reason: error.message))
                 logger.info("retrying 1fichier call", metadata: [
                     "endpoint": "\(endpoint.path)", "attempt": "\(attempt + 1)", "kind": "\(error.kind.rawValue)",
                 ])

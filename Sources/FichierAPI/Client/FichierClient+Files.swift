@@ -1,12 +1,11 @@
+import Foundation
+
 extension FichierClient {
-    /// `file/ls.cgi`: the files of one folder.
-    public func listFiles(in folder: FolderID) async throws -> [RemoteFile] {
-        let json = try await call(.fileList, .object(["folder_id": .integer(Int64(folder))]))
-        var files: [RemoteFile] = []
-        for entry in json["items"]?.arrayValue ?? [] {
-            files.append(try RemoteFile(json: entry))
-        }
-        return files
+    /// `file/ls.cgi`: the files of one folder, in one answer, so at most 1fichier's cap (5,000;
+    /// `listAllFiles(in:)` gets them all). `sentAfter`/`sentBefore` keep only files uploaded
+    /// after/before those moments (sent as Paris wall time).
+    public func listFiles(in folder: FolderID, sentAfter: Date? = nil, sentBefore: Date? = nil) async throws -> [RemoteFile] {
+        try await fileList(folder, sentAfter: sentAfter.map(ParisTime.format), sentBefore: sentBefore.map(ParisTime.format))
     }
 
     /// `file/info.cgi`: one file in detail.

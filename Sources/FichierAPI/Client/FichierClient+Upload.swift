@@ -47,8 +47,8 @@ extension FichierClient {
                 if nodeAttempt >= 2 { throw error }
                 logger.info("upload node failed; retrying once on a fresh node",
                             metadata: ["node": "\(server.node)", "reason": "\(error.message)"])
-                await pacer.publish(.retrying(endpoint: Endpoint.uploadFile.path, attempt: nodeAttempt + 1,
-                                              delay: .zero, kind: error.kind))
+                await announceRetry(RetryNotice(endpoint: Endpoint.uploadFile.path, attempt: nodeAttempt + 1,
+                                                delay: .zero, kind: error.kind, reason: error.message))
             }
         }
     }
@@ -100,8 +100,8 @@ extension FichierClient {
                 _ = await pacer.flooded(providerCode: failure.provider?.code, atLeast: failure.retryAfter)
             }
             guard failure.retryable, attempt < configuration.uploadReportAttempts else { throw failure }
-            await pacer.publish(.retrying(endpoint: Endpoint.uploadReport.path, attempt: attempt + 1, delay: delay,
-                                          kind: failure.kind))
+            await announceRetry(RetryNotice(endpoint: Endpoint.uploadReport.path, attempt: attempt + 1, delay: delay,
+                                            kind: failure.kind, reason: failure.message))
             do {
                 try await Task.sleep(for: delay)
             } catch {

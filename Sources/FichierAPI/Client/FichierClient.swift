@@ -14,6 +14,7 @@ public final class FichierClient: Sendable {
     let pacer: Pacer
     let pacerBroadcaster: EventBroadcaster<PacerEvent>
     let observers = FolderChangeObservers()
+    let fileListings = FolderListingSpacer()
 
     public init(configuration: FichierConfiguration,
                 transport: HTTPTransport = .shared,

@@ -18,6 +18,9 @@ public struct FichierConfiguration: Sendable {
     public var lowSpeedTime: Duration = .seconds(120)
     /// 1fichier allows one listing per folder per window.
     public var listingWindow: Duration = .seconds(30)
+    /// Items at which 1fichier cuts a listing (5,000); an answer this long may lack files, and
+    /// complete listings go on with date windows.
+    public var listingCap: Int = 5_000
     public var userAgent: String = "fichier/0.1 (+libcurl)"
     /// Attempts per idempotent API call (first try included) before a retryable error is returned.
     public var maxAttempts: Int = 5

@@ -8,6 +8,10 @@ public struct FolderListing: Sendable, Hashable {
     /// Present when the listing was asked with files; otherwise empty.
     public var files: [RemoteFile]
     public var includesFiles: Bool
+    /// Whether `files` holds every file of the folder. From one answer: when it carried as many
+    /// files as its `files` count says. `FichierClient.listFolderCompletely` sets it after
+    /// fetching the rest of a capped listing.
+    public var filesComplete: Bool
     /// The folder's own file count as 1fichier reports it (not recursive).
     public var fileCount: Int?
     /// The public share URL, when the folder is shared.
@@ -31,6 +35,7 @@ public struct FolderListing: Sendable, Hashable {
         files = items
         self.includesFiles = includesFiles
         fileCount = json["files"]?.arrayValue == nil ? json["files"]?.intValue : nil
+        filesComplete = includesFiles && (fileCount.map { items.count >= $0 } ?? true)
         shareURL = json.member("shared")?.stringValue.flatMap { $0.hasPrefix("http") ? $0 : nil }
         raw = json
     }

@@ -1,4 +1,5 @@
-/// Turns paths into folder ids and files by walking `folder/ls.cgi`, with a listing cache that
+/// Turns paths into folder ids and files by walking `folder/ls.cgi` (completed with date-windowed
+/// `file/ls.cgi` calls for folders beyond 1fichier's 5,000-item cap), with a listing cache that
 /// honours 1fichier's one-listing-per-folder-per-window rule (`listingWindow`, 30 s by
 /// default). The client tells the resolver about its own uploads, removals, moves, renames and
 /// new folders, so the cache stays true without re-listing; a listing that must be fetched
@@ -52,7 +53,8 @@ public actor PathResolver: FolderChangeObserver {
         return current
     }
 
-    /// The cached listing of `folder` with its files (fetched when missing or stale).
+    /// The cached listing of `folder` with all its files (fetched when missing or stale; see
+    /// `FolderListing.filesComplete` for the one case where 1fichier cannot list them all).
     public func listing(of folder: FolderID) async throws -> FolderListing {
         if let entry = cache[folder], !entry.stale { return entry.listing }
         return try await fetch(folder)
@@ -130,7 +132,7 @@ public actor PathResolver: FolderChangeObserver {
             if start > ContinuousClock.now {
                 try await Task.sleep(until: start, clock: .continuous)
             }
-            return try await client.listFolder(folder, includeFiles: true)
+            return try await client.listFolderCompletely(folder)
         }
         inFlight[folder] = task
         journal[folder] = []

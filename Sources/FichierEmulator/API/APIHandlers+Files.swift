@@ -5,19 +5,20 @@ import Logging
 
 extension APIHandlers {
     /// file/ls.cgi: the files of one folder (`-1`: every file of the account), with optional
-    /// `sent_before`/`sent_after` date filters.
+    /// `sent_before`/`sent_after` filters (`YYYY-MM-DD HH:MM:SS`, exclusive: strictly before,
+    /// strictly after). Filters apply first, then the listing order, then the cap.
     func listFiles(_ parameters: APIParameters) throws(APIError) -> WireJSON {
         let folder = try parameters.folderID()
-        let before = try parameters.string("sent_before")
-        let after = try parameters.string("sent_after")
+        let before = try parameters.date("sent_before")
+        let after = try parameters.date("sent_after")
         let files = try store.read { state throws(APIError) -> [StoredFile] in
             if folder == -1 { return state.ownedFiles }
             guard state.folderExists(folder) else { throw .resourceNotFound }
             return state.files(in: folder)
         }
-        let selected = capped(visible(files).filter { file in
+        let selected = capped(inListingOrder(visible(files).filter { file in
             (before.map { file.date < $0 } ?? true) && (after.map { file.date > $0 } ?? true)
-        })
+        }))
         return ["status": "OK", "items": .array(selected.map(Self.listItem)), "count": .int(selected.count)]
     }
 

@@ -26,7 +26,7 @@ extension APIHandlers {
             ["id": .int(sub.id), "create_date": .string(sub.createDate), "name": .string(sub.name),
              "pass": .int(sub.sharePassword == nil ? 0 : 1)]
         })
-        if withFiles { answer["items"] = .array(capped(listed).map(Self.listItem)) }
+        if withFiles { answer["items"] = .array(capped(inListingOrder(listed)).map(Self.listItem)) }
         return .object(answer)
     }
 

@@ -61,6 +61,15 @@ struct APIHandlers {
         return files.filter { $0.created <= horizon }
     }
 
+    /// Files in listing order: by upload date, ties in upload order, oldest or newest first
+    /// as configured. The dates are fixed-width wall-time text, so text order is time order.
+    func inListingOrder(_ files: [StoredFile]) -> [StoredFile] {
+        let ascending = files.sorted { lhs, rhs in
+            lhs.date != rhs.date ? lhs.date < rhs.date : lhs.sequence < rhs.sequence
+        }
+        return core.configuration.listingOrder == .newestFirst ? ascending.reversed() : ascending
+    }
+
     func capped<T>(_ items: [T]) -> [T] {
         guard let cap = core.configuration.listingCap, cap >= 0, items.count > cap else { return items }
         return Array(items.prefix(cap))

@@ -44,6 +44,13 @@ struct APIParameters: Sendable {
         }
     }
 
+    /// A date in 1fichier's form, `YYYY-MM-DD HH:MM:SS`; an empty string counts as absent.
+    func date(_ key: String) throws(APIError) -> String? {
+        guard let text = try string(key)?.trimmingSpaces, !text.isEmpty else { return nil }
+        guard WireDate.isValid(text) else { throw .invalidParameter(key) }
+        return text
+    }
+
     func strings(_ key: String) throws(APIError) -> [String]? {
         guard let value = object[key] else { return nil }
         switch value {

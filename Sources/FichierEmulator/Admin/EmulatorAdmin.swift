@@ -76,13 +76,23 @@ public final class EmulatorAdmin: Sendable {
             blob = id
         }
         let stored = try insertFiles(
-            [(id: id, name: name, blob: blob)], in: folder, size: Int64(contents.count), checksum: checksum)
+            [Entry(id: id, name: name, blob: blob, date: Date())], in: folder, size: Int64(contents.count),
+            checksum: checksum)
         return stored[0].url
     }
 
     /// Adds `count` files named `file-000001.bin`… of `size` bytes each (a repeating byte
-    /// pattern; on disk they share one blob through hard links). For listing benchmarks.
+    /// pattern; on disk they share one blob through hard links), uploaded now. For listing
+    /// benchmarks.
     public func addFiles(count: Int, in folder: Int, size: Int64) throws {
+        let now = Date()
+        try addFiles(count: count, in: folder, size: size, uploadedAt: { _ in now })
+    }
+
+    /// Like `addFiles(count:in:size:)`, with the upload date of each file: `uploadedAt(i)` for
+    /// the i-th file (from 0), stored as 1fichier writes it (Europe/Paris, whole seconds).
+    /// Several files may share a second; for tests of listings beyond the cap.
+    public func addFiles(count: Int, in folder: Int, size: Int64, uploadedAt: (Int) -> Date) throws {
         try requireOpen()
         guard count >= 0, size > 0 else { throw EmulatorError.invalidArgument("count must be ≥ 0 and size > 0") }
         guard count > 0 else { return }
@@ -100,7 +110,7 @@ public final class EmulatorAdmin: Sendable {
         }
         defer { if let template { FileSystem.remove(template) } }
         let width = max(6, String(count).count)
-        var entries: [(id: String, name: String, blob: String?)] = []
+        var entries: [Entry] = []
         entries.reserveCapacity(count)
         for index in 1...count {
             let id = RandomIdentifiers.fileID()
@@ -113,7 +123,7 @@ public final class EmulatorAdmin: Sendable {
                     throw EmulatorError.storage("\(error)")
                 }
             }
-            entries.append((id, name, template == nil ? nil : id))
+            entries.append(Entry(id: id, name: name, blob: template == nil ? nil : id, date: uploadedAt(index - 1)))
         }
         _ = try insertFiles(entries, in: folder, size: size, checksum: checksum)
     }
@@ -152,18 +162,24 @@ public final class EmulatorAdmin: Sendable {
         }
     }
 
-    private func insertFiles(_ entries: [(id: String, name: String, blob: String?)], in folder: Int,
+    /// A file to insert: its id, name, blob and upload date.
+    private struct Entry {
+        var id: String
+        var name: String
+        var blob: String?
+        var date: Date
+    }
+
+    private func insertFiles(_ entries: [Entry], in folder: Int,
                              size: Int64, checksum: String) throws -> [StoredFile] {
-        let now = Date()
-        let date = ParisTime.format(now)
         do {
             return try store.mutate { state throws(APIError) -> [StoredFile] in
                 guard state.folderExists(folder) else { throw .resourceNotFound }
                 return entries.map { entry in
                     let file = StoredFile(
                         id: entry.id, name: entry.name, folderID: folder, size: size, checksum: checksum,
-                        contentType: ContentTypes.guess(fileName: entry.name), date: date,
-                        created: now.timeIntervalSince1970, sequence: state.takeSequence(), blob: entry.blob)
+                        contentType: ContentTypes.guess(fileName: entry.name), date: ParisTime.format(entry.date),
+                        created: entry.date.timeIntervalSince1970, sequence: state.takeSequence(), blob: entry.blob)
                     state.insert(file)
                     return file
                 }

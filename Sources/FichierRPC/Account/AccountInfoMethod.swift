@@ -14,9 +14,9 @@ enum AccountInfoMethod {
     struct Storage: Encodable, Sendable {
         /// Bytes in cold storage (the account's files).
         var coldUsed: Int64?
-        /// Cold storage allowed, in bytes.
+        /// Cold storage allowed, in bytes: `allowed_cold_storage`, else `available_cold_storage`.
         var coldAllowed: Int64?
-        /// coldAllowed − coldUsed.
+        /// coldAllowed − coldUsed, never negative.
         var coldAvailable: Int64?
         /// Bytes in hot storage.
         var hotUsed: Int64?
@@ -55,12 +55,9 @@ enum AccountInfoMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("account/info", service.tracked { (_: Params, _: RequestContext) async throws -> Result in
             let info = try await service.client.userInfo()
-            let raw = info.raw
-            let allowed = raw.member("allowed_cold_storage", "available_cold_storage")?.int64Value
-            let used = info.coldStorageUsed
-            var storage = Storage(coldUsed: used, coldAllowed: allowed, hotUsed: info.hotStorageUsed)
-            if let allowed, let used { storage.coldAvailable = max(0, allowed - used) }
-            var rawFields = raw.objectValue ?? [:]
+            let storage = Storage(coldUsed: info.coldStorageUsed, coldAllowed: info.coldStorageLimit,
+                                  coldAvailable: info.coldStorageFree, hotUsed: info.hotStorageUsed)
+            var rawFields = info.raw.objectValue ?? [:]
             rawFields["status"] = nil
             return Result(email: info.email, offer: Offer(code: info.offer, name: offerName(info.offer)),
                           premium: info.offer == 1 || info.offer == 3, customer: (info.offer ?? 0) != 0,

@@ -2,7 +2,8 @@ import FichierAPI
 
 /// The requests of the 1fichier methods now running, so account-wide events reach them: when
 /// 1fichier answers "Flood detected", every API call of the account pauses, and each running
-/// request gets `event/job {state: "throttled", retryAfterMs}`.
+/// request gets `event/job {state: "throttled", retryAfterMs}`. (Retries belong to one request
+/// and reach it directly, see `tracking`.)
 final class ActiveRequests: Sendable {
     private let contexts = Locked([ObjectIdentifier: RequestContext]())
 
@@ -29,11 +30,17 @@ final class ActiveRequests: Sendable {
 }
 
 extension FichierService {
-    /// Runs a handler's body as an active request (it then hears account-wide pauses).
+    /// Runs a handler's body as an active request: it hears account-wide pauses, and the
+    /// retries of its own API calls come back to it (through `CallObserver`) as
+    /// `event/job {state: "retrying", attempt, reason, delayMs}`.
     func tracking<T>(_ context: RequestContext, _ body: () async throws -> T) async throws -> T {
         active.add(context)
         defer { active.remove(context) }
-        return try await body()
+        let observer = CallObserver { notice in
+            context.job("retrying", attempt: notice.attempt, reason: "\(notice.endpoint): \(notice.reason)",
+                        delayMs: notice.delay.millisecondsClamped)
+        }
+        return try await CallObserver.$current.withValue(observer) { try await body() }
     }
 }
 

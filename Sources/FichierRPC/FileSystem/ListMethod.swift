@@ -23,8 +23,9 @@ enum ListMethod {
         var nextCursor: String?
         /// Entries of the whole listing (all pages).
         var totals: Totals
-        /// False when 1fichier reported more files than its listing returned (it caps a
-        /// listing at 5,000 entries).
+        /// False only when the folder could not be listed completely: 1fichier caps a listing
+        /// at 5,000 files and the rest is fetched by upload date, which fails when one second
+        /// of upload dates holds 5,000 files or more.
         var complete: Bool
     }
 
@@ -92,7 +93,7 @@ enum ListMethod {
                                  password: listing.raw["pass"].map { $0.boolValue ?? false })
         let folders = listing.subfolders.map { FolderEntry($0, parentPath: folderPath) }
         let files = listing.files.map { FileEntry($0, folderPath: folderPath, folderID: listing.id) }
-        let complete = listing.fileCount.map { $0 <= files.count } ?? true
+        let complete = listing.filesComplete
         return ListingSnapshots.Snapshot(folder: folder, folders: folders, files: files, complete: complete,
                                          reportedFileCount: listing.fileCount)
     }

@@ -138,7 +138,7 @@ import Testing
         #expect(error?.kind == .network && error?.retryable == true && error?.remoteStateUnknown == false)
         var retries = 0
         for await event in events {
-            if case .retrying(let endpoint, _, _, _) = event, endpoint == "folder/mkdir.cgi" { retries += 1 }
+            if case .retrying(let notice) = event, notice.endpoint == "folder/mkdir.cgi" { retries += 1 }
             if retries == 2 { break }
         }
         #expect(retries == 2)

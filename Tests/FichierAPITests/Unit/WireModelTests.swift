@@ -106,10 +106,39 @@ import Testing
          "ftp_did":0,"upload_forbidden":"0","overquota":0}
         """#))
         #expect(user.email == "me@example.com" && user.offer == 1 && user.cdnCredits == 0)
-        #expect(user.coldStorageUsed == 123_456_789 && user.coldStorageAvailable == 2_000_000_000_000)
+        #expect(user.coldStorageUsed == 123_456_789 && user.availableColdStorage == 2_000_000_000_000)
+        #expect(user.allowedColdStorage == nil && user.availableStorage == nil)
+        // Only available_cold_storage came: it is the limit, as rclone reads it.
+        #expect(user.coldStorageLimit == 2_000_000_000_000 && user.coldStorageFree == 2_000_000_000_000 - 123_456_789)
         #expect(!user.uploadForbidden && !user.overQuota && !user.usesCDN)
         #expect(user.subscriptionEnd == ParisTime.parse("2026-12-31 23:59:59"))
+        #expect(user.twoFactor == 0)
         #expect(user.raw["2fa"] == .string("0"))
+    }
+
+    @Test func userInfoKeepsEveryStorageFieldApart() throws {
+        let user = try UserInfo(json: try json(#"""
+        {"status":"OK","cold_storage":"4000","allowed_cold_storage":10000,"available_cold_storage":"12000",
+         "hot_storage":250,"available_storage":6000,"default_quota":500,"default_cold_storage_quota":"9000",
+         "extended_quota":"1.5","extended_quota_end":"2027-03-01 00:00:00","2fa":"2","overquota":"1",
+         "stats_date":"2026-05-01 04:00:00"}
+        """#))
+        #expect(user.coldStorageUsed == 4_000)
+        #expect(user.allowedColdStorage == 10_000)
+        #expect(user.availableColdStorage == 12_000)
+        #expect(user.hotStorageUsed == 250)
+        #expect(user.availableStorage == 6_000)
+        #expect(user.defaultQuota == 500 && user.defaultColdStorageQuota == 9_000)
+        #expect(user.extendedQuotaTB == 1.5)
+        #expect(user.extendedQuotaEnd == ParisTime.parse("2027-03-01 00:00:00"))
+        #expect(user.statsDate == ParisTime.parse("2026-05-01 04:00:00"))
+        #expect(user.twoFactor == 2 && user.overQuota)
+        // allowed_cold_storage is the limit when both came; the free space never goes negative.
+        #expect(user.coldStorageLimit == 10_000 && user.coldStorageFree == 6_000)
+        let full = try UserInfo(json: try json(#"{"cold_storage":20000,"allowed_cold_storage":10000}"#))
+        #expect(full.coldStorageFree == 0)
+        let bare = try UserInfo(json: try json(#"{"status":"OK"}"#))
+        #expect(bare.coldStorageLimit == nil && bare.coldStorageFree == nil && bare.email == nil)
     }
 
     @Test func uploadServerAndToken() throws {
