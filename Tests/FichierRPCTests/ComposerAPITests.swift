@@ -41,6 +41,7 @@ struct ComposerAPITests {
         // Keys known only inside the handler: ordered from the moment of the call.
         registry.register("test/touch") { (params: PathParams, context: RequestContext) async throws -> Stat in
             try await context.ordered(by: [params.path]) {
+                context.log(.info, "holding \(params.path)")
                 let order = counter.next()
                 try await Task.sleep(for: .milliseconds(params.ms ?? 0))
                 return Stat(path: params.path, modified: Date(timeIntervalSince1970: 0), order: order)
@@ -84,14 +85,19 @@ struct ComposerAPITests {
 
     @Test func orderingByKeysInsideAndAtRegistration() async throws {
         let server = try PipeServer(methods: Self.registry(counter: Counter()))
-        server.request(1, "test/rename", #"{"path":"/x","ms":200}"#)
+        // 1 holds /x long enough that 3 (/y, not waiting) is surely answered first.
+        server.request(1, "test/rename", #"{"path":"/x","ms":2000}"#)
         server.request(2, "test/rename", #"{"path":"/x","ms":1}"#)
         server.request(3, "test/rename", #"{"path":"/y","ms":1}"#)
         let renames = try await server.output.wait { $0.count >= 3 }
         #expect(renames.map(\.id) == [AnyHashable(3), AnyHashable(1), AnyHashable(2)])
 
+        // Keys taken inside a handler are ordered from the moment it takes them: 5 is sent
+        // once 4 holds /z (its log line says so).
+        server.request(6, "logging/setLevel", #"{"level":"info"}"#)
+        _ = try await server.output.response(6)
         server.request(4, "test/touch", #"{"path":"/z","ms":200}"#)
-        try await Task.sleep(for: .milliseconds(50))
+        _ = try await server.output.wait { list in list.contains { $0.method == "event/log" && $0.requestID == AnyHashable(4) } }
         server.request(5, "test/touch", #"{"path":"/z","ms":1}"#)
         let order4 = try await server.output.response(4).result?["order"] as? Int ?? 0
         let order5 = try await server.output.response(5).result?["order"] as? Int ?? 0

@@ -3,14 +3,25 @@ import Testing
 
 /// Concurrency, cancellation, queueing, ordering, lifecycle and events, against an
 /// in-process server over real pipes.
+///
+/// No test relies on a sleep being long enough: requests that must still be running are
+/// long (seconds, ended by a cancel), and "the server has taken these requests in" is
+/// established with a `ping` barrier (lines are admitted in order on the reader thread, and a
+/// ping is answered in arrival order).
 @Suite("Dispatcher and lifecycle")
 struct DispatchTests {
+    /// Waits until every line sent so far has been admitted.
+    static func barrier(_ server: PipeServer, id: String) async throws {
+        server.send(#"{"jsonrpc":"2.0","id":"\#(id)","method":"ping"}"#)
+        _ = try await server.output.response(AnyHashable(id))
+    }
+
     @Test func cancelRunningRequestAnswersCancelledWithPartial() async throws {
         let server = try PipeServer()
         server.request(1, "debug/sleep", #"{"ms":10000}"#)
         server.request(2, "debug/sleep", #"{"ms":10000}"#)
         server.request(3, "debug/sleep", #"{"ms":10000}"#)
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.barrier(server, id: "b")
         server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
         server.send(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":2}}"#)
         server.send(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3,"reason":"user"}}"#)
@@ -25,7 +36,7 @@ struct DispatchTests {
         }
         server.closeInput()
         #expect(try await server.exitStatus() == 0)
-        #expect(try server.output.messages().count == 3)
+        #expect(try server.output.messages().count == 4)  // the three, and the barrier's ping
     }
 
     @Test func cancelOfFinishedOrUnknownRequestIsIgnored() async throws {
@@ -46,8 +57,8 @@ struct DispatchTests {
 
     @Test func overMaxInFlightIsBusy() async throws {
         let server = try PipeServer { $0.maxInFlight = 2 }
-        server.request(1, "debug/sleep", #"{"ms":300}"#)
-        server.request(2, "debug/sleep", #"{"ms":300}"#)
+        server.request(1, "debug/sleep", #"{"ms":20000}"#)
+        server.request(2, "debug/sleep", #"{"ms":20000}"#)
         server.request(3, "debug/sleep", #"{"ms":1}"#)
         server.request(4, "ping")  // session methods are not counted
         let busy = try await server.output.response(3)
@@ -55,7 +66,8 @@ struct DispatchTests {
         #expect(busy.errorKind == "busy")
         #expect(busy.errorData?["retryable"] as? Bool == true)
         #expect(try await server.output.response(4).result != nil)
-        _ = try await server.output.response(1)
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
+        #expect(try await server.output.response(1).errorCode == -32800)
         server.request(5, "debug/sleep", #"{"ms":1}"#)  // room again
         #expect(try await server.output.response(5).result != nil)
         server.closeInput()
@@ -64,12 +76,14 @@ struct DispatchTests {
 
     @Test func duplicateIDOfARunningRequestIsRejected() async throws {
         let server = try PipeServer()
-        server.send(#"{"jsonrpc":"2.0","id":"d","method":"debug/sleep","params":{"ms":200}}"#)
+        server.send(#"{"jsonrpc":"2.0","id":"d","method":"debug/sleep","params":{"ms":20000}}"#)
         server.send(#"{"jsonrpc":"2.0","id":"d","method":"ping"}"#)
+        let first = try await server.output.wait { $0.count >= 1 }
+        #expect(first[0].errorCode == -32600)
+        #expect(first[0].errorKind == "duplicate_id")
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":"d"}}"#)
         let messages = try await server.output.wait { $0.count >= 2 }
-        #expect(messages[0].errorCode == -32600)
-        #expect(messages[0].errorKind == "duplicate_id")
-        #expect(messages[1].result?["sleptMs"] as? Int == 200)
+        #expect(messages[1].errorCode == -32800)
         server.send(#"{"jsonrpc":"2.0","id":"d","method":"ping"}"#)  // finished: the id is free again
         let again = try await server.output.wait { $0.count >= 3 }
         #expect(again[2].result != nil)
@@ -79,9 +93,16 @@ struct DispatchTests {
 
     @Test func transfersBeyondTheLimitQueueInArrivalOrder() async throws {
         let server = try PipeServer { $0.maxTransfers = 2 }
+        // 1 and 2 run until cancelled, so 3, 4 and 5 surely arrive while both slots are taken.
         for id in 1...5 {
-            server.request(id, "debug/transfer", #"{"bytes":1000,"chunks":2,"intervalMs":40}"#)
+            let interval = id <= 2 ? 20_000 : 40
+            server.request(id, "debug/transfer", #"{"bytes":1000,"chunks":2,"intervalMs":\#(interval)}"#)
         }
+        _ = try await server.output.wait(timeout: .seconds(10), "5 queued") { list in
+            list.contains { $0.method == "event/job" && $0.requestID == AnyHashable(5) }
+        }
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":2}}"#)
         let messages = try await server.output.wait(timeout: .seconds(10), "5 transfers") { list in
             list.filter(\.isResponse).count == 5
         }
@@ -104,40 +125,54 @@ struct DispatchTests {
             let startedAt = messages.lastIndex { $0.method == "event/job" && $0.requestID == AnyHashable(id) }!
             #expect(queuedAt < startedAt)
         }
-        #expect(messages.filter(\.isResponse).allSatisfy { $0.result != nil })
+        let responses = messages.filter(\.isResponse)
+        #expect(responses.filter { $0.errorCode == -32800 }.compactMap { $0.id as? Int }.sorted() == [1, 2])
+        #expect(responses.filter { $0.result != nil }.compactMap { $0.id as? Int }.sorted() == [3, 4, 5])
         server.closeInput()
         _ = try await server.exitStatus()
     }
 
     @Test func samePathKeepsArrivalOrderOthersRunInParallel() async throws {
         let server = try PipeServer()
-        server.request(1, "debug/sleep", #"{"ms":300,"key":"/docs/a.txt"}"#)
+        server.request(1, "debug/sleep", #"{"ms":20000,"key":"/docs/a.txt"}"#)
         server.request(2, "debug/sleep", #"{"ms":1,"key":"/docs/a.txt"}"#)
         server.request(3, "debug/sleep", #"{"ms":1,"key":"/docs/b.txt"}"#)
         server.request(4, "debug/sleep", #"{"ms":1,"key":"/docs/a.txt"}"#)
+        // b does not wait for a: it is answered while 1 still holds a.
+        _ = try await server.output.response(3)
+        #expect(try server.output.messages().count == 1)
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
         let messages = try await server.output.wait { $0.count >= 4 }
         #expect(messages.map(\.id) == [AnyHashable(3), AnyHashable(1), AnyHashable(2), AnyHashable(4)])
+        #expect(messages[1].errorCode == -32800)
         let order = Dictionary(uniqueKeysWithValues: messages.map { ($0.id as! Int, $0.result?["order"] as? Int ?? 0) })
-        #expect(order[1]! < order[2]!)
         #expect(order[2]! < order[4]!)
-        #expect(order[3]! < order[2]!)  // b did not wait for a
+        #expect(order[3]! < order[2]!)
         server.closeInput()
         _ = try await server.exitStatus()
     }
 
     @Test func cancellingAQueuedOrOrderedRequestFreesItsPlace() async throws {
         let server = try PipeServer { $0.maxTransfers = 1 }
-        server.request(1, "debug/transfer", #"{"bytes":10,"chunks":1,"intervalMs":300}"#)
+        // 1 holds the only transfer slot and 3 holds key k until they are cancelled.
+        server.request(1, "debug/transfer", #"{"bytes":10,"chunks":1,"intervalMs":20000}"#)
         server.request(2, "debug/transfer", #"{"bytes":10,"chunks":1,"intervalMs":1}"#)
-        server.request(3, "debug/sleep", #"{"ms":300,"key":"k"}"#)
+        server.request(3, "debug/sleep", #"{"ms":20000,"key":"k"}"#)
         server.request(4, "debug/sleep", #"{"ms":1,"key":"k"}"#)
-        try await Task.sleep(for: .milliseconds(50))
+        try await Self.barrier(server, id: "b")
         server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":2}}"#)
         server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":4}}"#)
         #expect(try await server.output.response(2, timeout: .seconds(15)).errorCode == -32800)
         #expect(try await server.output.response(4, timeout: .seconds(15)).errorCode == -32800)
-        #expect(try await server.output.response(1).result != nil)
-        #expect(try await server.output.response(3).result != nil)
+        // Their places are gone: when 1 and 3 end, newcomers run at once, not 2 or 4.
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
+        server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":3}}"#)
+        #expect(try await server.output.response(1).errorCode == -32800)
+        #expect(try await server.output.response(3).errorCode == -32800)
+        server.request(5, "debug/transfer", #"{"bytes":10,"chunks":1,"intervalMs":1}"#)
+        server.request(6, "debug/sleep", #"{"ms":1,"key":"k"}"#)
+        #expect(try await server.output.response(5).result != nil)
+        #expect(try await server.output.response(6).result != nil)
         let jobsOf2 = try server.output.messages().filter { $0.method == "event/job" && $0.requestID == AnyHashable(2) }
         #expect(jobsOf2.map { $0.params?["state"] as? String } == ["queued"])
         server.closeInput()
@@ -165,7 +200,6 @@ struct DispatchTests {
     @Test func handlersIgnoringCancellationAreAnsweredAfterTheGracePeriod() async throws {
         let server = try PipeServer { $0.cancelGracePeriod = .milliseconds(200) }
         server.request(1, "debug/sleep", #"{"ms":30000,"ignoreCancel":true}"#)
-        try await Task.sleep(for: .milliseconds(50))
         server.closeInput()
         #expect(try await server.exitStatus(timeout: .seconds(15)) == 0)
         let messages = try server.output.messages()
@@ -175,7 +209,8 @@ struct DispatchTests {
 
     @Test func shutdownDrainWaitsThenRefusesNewRequests() async throws {
         let server = try PipeServer()
-        server.request(1, "debug/sleep", #"{"ms":200}"#)
+        // Long enough that the ping after the shutdown is surely refused before it ends.
+        server.request(1, "debug/sleep", #"{"ms":2000}"#)
         server.request(2, "shutdown", #"{"mode":"drain"}"#)
         server.request(3, "ping")
         let messages = try await server.output.wait { $0.count >= 3 }
@@ -183,7 +218,7 @@ struct DispatchTests {
         #expect(messages[0].errorCode == 1003)
         #expect(messages[0].errorKind == "shutting_down")
         #expect(messages[1].id == AnyHashable(1))
-        #expect(messages[1].result?["sleptMs"] as? Int == 200)
+        #expect(messages[1].result?["sleptMs"] as? Int == 2000)
         #expect(messages[2].id == AnyHashable(2))
         #expect(messages[2].result?["drained"] as? Int == 1)
         #expect(messages[2].result?["cancelled"] as? Int == 0)

@@ -33,7 +33,7 @@ struct ServeProcessTests {
         #expect(try await serve.exitStatus() == 0)
         try expectProtocolClean(serve)
         #expect(!String(decoding: serve.output.bytes, as: UTF8.self).contains("STRAY-OUTPUT"))
-        try await Task.sleep(for: .milliseconds(50))
+        try await serve.errorOutput.waitForEnd()
         #expect(serve.errorOutput.all.contains { $0.contains("STRAY-OUTPUT") })
     }
 

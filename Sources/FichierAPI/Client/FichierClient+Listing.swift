@@ -17,31 +17,43 @@ extension FichierClient {
     /// `folder/ls.cgi` with its files, completed with `file/ls.cgi` date windows when the folder
     /// holds more files than the answer carried (its `files` count, or an answer at the cap).
     /// `filesComplete` says whether every file is in `files`.
+    ///
+    /// When 1fichier cut the answer below `listingCap`, what it returned is taken as its cap.
+    /// A listing that ends with fewer files than the `files` count is never called complete.
     public func listFolderCompletely(_ id: FolderID) async throws -> FolderListing {
         var listing = try await listFolder(id, includeFiles: true)
         let returned = listing.files.count
+        let configuredCap = configuration.listingCap
         let needsMore: Bool
         if let reported = listing.fileCount {
             needsMore = returned < reported
         } else {
-            needsMore = returned >= configuration.listingCap
+            needsMore = returned >= configuredCap
         }
         guard needsMore else {
             listing.filesComplete = true
             return listing
         }
-        let complete = try await completeFiles(in: id, first: listing.files,
-                                               firstMayBeIncomplete: returned < configuration.listingCap,
-                                               initialCalls: 1)
+        let cap = returned > 0 ? min(configuredCap, returned) : configuredCap
+        let complete = try await completeFiles(in: id, first: listing.files, firstMayBeIncomplete: returned == 0,
+                                               cap: cap)
         listing.files = complete.files
         listing.filesComplete = complete.isComplete
+        if let reported = listing.fileCount, complete.files.count < reported {
+            listing.filesComplete = false
+            if complete.isComplete {
+                logger.warning("folder listing is incomplete", metadata: [
+                    "folder": "\(id)", "files": "\(complete.files.count)", "reported": "\(reported)",
+                ])
+            }
+        }
         return listing
     }
 
     /// Continues a capped first answer with date windows until the plan is done.
     func completeFiles(in folder: FolderID, first: [RemoteFile], firstMayBeIncomplete: Bool,
-                       initialCalls: Int = 1) async throws -> FileListing {
-        let cap = configuration.listingCap
+                       cap: Int? = nil, initialCalls: Int = 1) async throws -> FileListing {
+        let cap = cap ?? configuration.listingCap
         let listing = try await Self.gatherFiles(cap: cap, first: first, firstMayBeIncomplete: firstMayBeIncomplete,
                                                  initialCalls: initialCalls, onStart: {
             self.logger.info("listing a large folder in date windows", metadata: [

@@ -6,6 +6,10 @@ actor Pacer {
     let floodPause: Duration
     private let events: EventBroadcaster<PacerEvent>
     private let clock = ContinuousClock()
+    /// The latest starts handed out, oldest first (at most `startRecordCapacity`), for
+    /// diagnostics and for tests that check the spacing on the pacer's own clock.
+    private(set) var recentStarts: [ContinuousClock.Instant] = []
+    static let startRecordCapacity = 64
 
     init(pace: Duration, maxBackoff: Duration, floodPause: Duration, events: EventBroadcaster<PacerEvent>) {
         schedule = PacerSchedule(pace: pace, maxBackoff: maxBackoff)
@@ -13,8 +17,11 @@ actor Pacer {
         self.events = events
     }
 
-    /// Waits for this caller's start. Throws `.cancelled` if the task is cancelled meanwhile.
-    func acquire() async throws(FichierError) {
+    /// Waits for this caller's start and returns it (on `ContinuousClock`). Consecutive starts
+    /// are at least `currentInterval − PacerSchedule.wakeTolerance` apart and none falls in a
+    /// flood pause. Throws `.cancelled` if the task is cancelled meanwhile.
+    @discardableResult
+    func acquire() async throws(FichierError) -> ContinuousClock.Instant {
         while true {
             let start = schedule.reserve(now: clock.now)
             if start > clock.now {
@@ -29,7 +36,11 @@ actor Pacer {
             let now = clock.now
             if schedule.mayStart(now: now) {
                 schedule.started(at: now)
-                return
+                recentStarts.append(now)
+                if recentStarts.count > Self.startRecordCapacity {
+                    recentStarts.removeFirst(recentStarts.count - Self.startRecordCapacity)
+                }
+                return now
             }
         }
     }
@@ -56,4 +67,7 @@ actor Pacer {
     }
 
     var currentInterval: Duration { schedule.interval }
+
+    /// The latest start booked for a waiting caller.
+    var lastBooked: ContinuousClock.Instant? { schedule.lastBooked }
 }

@@ -11,8 +11,8 @@ struct APIGateway: Sendable {
     static let maximumBodyBytes = 1 << 20
 
     func respond(_ request: Request, endpoint: APIEndpoint, facts: RequestFacts) async -> Response {
-        if let status = core.faults.takeAPIFault(endpointPath: endpoint.rawValue) {
-            return Self.injectedFailure(status)
+        if let fault = core.faults.takeAPIFault(endpointPath: endpoint.rawValue) {
+            return Self.injectedFailure(fault.status, message: fault.message)
         }
         if let lock = core.faults.activeFloodLock() {
             return .json(["status": "KO", "message": .string(lock.message)], status: .forbidden)
@@ -68,11 +68,11 @@ struct APIGateway: Sendable {
     }
 
     /// An injected failure: nginx's HTML page for 5xx (what a broken backend looks like),
-    /// a JSON KO otherwise.
-    static func injectedFailure(_ code: Int) -> Response {
+    /// a JSON KO otherwise (with `message`, or `Injected failure #<status>`).
+    static func injectedFailure(_ code: Int, message: String? = nil) -> Response {
         let status = HTTPStatusText.status(code)
         if code >= 500 { return .nginxError(status) }
-        return .json(["status": "KO", "message": .string("Injected failure #\(code)")], status: status)
+        return .json(["status": "KO", "message": .string(message ?? "Injected failure #\(code)")], status: status)
     }
 
     /// `application/json`, with or without parameters such as `charset`.

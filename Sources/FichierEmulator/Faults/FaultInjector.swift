@@ -7,6 +7,7 @@ public final class FaultInjector: Sendable {
         var remaining: Int
         var status: Int
         var path: String?
+        var message: String?
     }
 
     struct FloodLock: Sendable {
@@ -52,11 +53,15 @@ public final class FaultInjector: Sendable {
 
     /// The next `count` API calls (only those to `path`, e.g. `"file/ls.cgi"` or
     /// `"/v1/file/ls.cgi"`, when given) answer `status`: 5xx with an nginx-style HTML page,
-    /// other statuses with a JSON KO body.
-    public func failNextAPICalls(_ count: Int, status: Int, path: String? = nil) {
+    /// other statuses with a JSON KO body carrying `message` (default `Injected failure #<status>`).
+    /// With `message: "Flood detected: IP Locked #374"` and 403 they are flood refusals that end
+    /// after exactly `count` calls, whatever the timing.
+    public func failNextAPICalls(_ count: Int, status: Int, path: String? = nil, message: String? = nil) {
         guard count > 0 else { return }
         let normalized = path.map(Self.normalizedAPIPath)
-        state.withLock { $0.apiFaults.append(APIFault(remaining: count, status: status, path: normalized)) }
+        state.withLock {
+            $0.apiFaults.append(APIFault(remaining: count, status: status, path: normalized, message: message))
+        }
     }
 
     /// Switches the API rate limits.
@@ -105,14 +110,14 @@ public final class FaultInjector: Sendable {
         state.withLock { $0.uploadFaults.isEmpty ? nil : $0.uploadFaults.removeFirst() }
     }
 
-    func takeAPIFault(endpointPath: String) -> Int? {
+    func takeAPIFault(endpointPath: String) -> (status: Int, message: String?)? {
         state.withLock { state in
             guard let index = state.apiFaults.firstIndex(where: { $0.remaining > 0 && ($0.path == nil || $0.path == endpointPath) })
             else { return nil }
             state.apiFaults[index].remaining -= 1
-            let status = state.apiFaults[index].status
-            if state.apiFaults[index].remaining == 0 { state.apiFaults.remove(at: index) }
-            return status
+            let fault = state.apiFaults[index]
+            if fault.remaining == 0 { state.apiFaults.remove(at: index) }
+            return (fault.status, fault.message)
         }
     }
 

@@ -8,13 +8,24 @@ import Testing
 @Suite(.serialized) enum TimingSensitiveTests {}
 
 extension TimingSensitiveTests {
-/// The account-wide pacer as the emulator sees it.
+/// The account-wide pacer as the emulator sees it. Spacing is measured on the starts the pacer
+/// hands out (`Pacer.recentStarts`, the clock the code uses); the emulator, on the same clock,
+/// must see each request no earlier than its start. Lower bounds are exact; upper bounds are
+/// generous, since a loaded machine only makes things later.
 @Suite struct PacingTests {
+    /// The starts of the last `count` calls.
+    static func starts(_ client: FichierClient, last count: Int) async -> [ContinuousClock.Instant] {
+        Array(await client.pacer.recentStarts.suffix(count))
+    }
+
+    /// Each of the sorted arrivals is no earlier than the matching sorted start.
+    static func arrivals(_ arrivals: [ContinuousClock.Instant], neverPrecede starts: [ContinuousClock.Instant]) -> Bool {
+        arrivals.count == starts.count && zip(arrivals.sorted(), starts.sorted()).allSatisfy { $0 >= $1 }
+    }
+
     @Test func minimumSpacingMeasuredByTheEmulator() async throws {
         try await APIHarness.with(client: { $0.pace = .milliseconds(120) }) { emulator, client in
-            // Warm the connection up, then measure six concurrent callers.
-            _ = try await client.listFolder(0)
-            try await Task.sleep(for: .milliseconds(150))
+            _ = try await client.listFolder(0)  // warm the connection up
             emulator.faults.clearRequestLog()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<6 {
@@ -24,14 +35,13 @@ extension TimingSensitiveTests {
                 }
                 try await group.waitForAll()
             }
-            let times = emulator.faults.requestLog.filter { $0.path.hasPrefix("/v1/") }.map(\.time).sorted()
-            #expect(times.count == 6)
-            // The pacer spaces starts; the emulator stamps arrivals, which jitter by a few
-            // milliseconds on a busy machine. Each gap stays near the pace, the span at least 5 paces.
-            for (earlier, later) in zip(times, times.dropFirst()) {
-                #expect(later - earlier >= .milliseconds(80), "calls \(later - earlier) apart")
+            let starts = await Self.starts(client, last: 6)
+            for (earlier, later) in zip(starts, starts.dropFirst()) {
+                #expect(later - earlier >= .milliseconds(120) - PacerSchedule.wakeTolerance, "starts \(later - earlier) apart")
             }
-            #expect(times[5] - times[0] >= .milliseconds(5 * 120 - 30))
+            let arrivals = emulator.faults.requestLog.filter { $0.path.hasPrefix("/v1/") }.map(\.time)
+            #expect(Self.arrivals(arrivals, neverPrecede: starts))
+            #expect(starts[5] - starts[0] < .seconds(10))
         }
     }
 
@@ -41,9 +51,11 @@ extension TimingSensitiveTests {
             configuration.pace = .zero
         }) { emulator, client in
             let events = client.pacerEvents
-            emulator.faults.floodLock(for: .milliseconds(400))
+            // Exactly three flood refusals, whenever the calls arrive: each caller's first
+            // attempt, or a retry if a caller started late.
+            emulator.faults.failNextAPICalls(3, status: 403, path: "folder/ls.cgi", message: "Flood detected: IP Locked #374")
             let clock = ContinuousClock()
-            let start = clock.now
+            let before = clock.now
             let finished = try await withThrowingTaskGroup(of: ContinuousClock.Instant.self) { group in
                 for _ in 0..<3 {
                     group.addTask {
@@ -53,16 +65,16 @@ extension TimingSensitiveTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            // Every caller waited out the pause, then succeeded.
-            for time in finished { #expect(time - start >= .milliseconds(550)) }
-            #expect(finished.allSatisfy { $0 - start < .seconds(5) })
             let log = emulator.faults.requestLog.filter { $0.path == "/v1/folder/ls.cgi" }
             let refused = log.filter { $0.status == 403 }
             let accepted = log.filter { $0.status == 200 }
-            #expect(!refused.isEmpty && accepted.count == 3)
-            // Nothing reached the emulator during the pause after the first refusal.
+            #expect(refused.count == 3 && accepted.count == 3)
+            // The pause began after a refusal; no call reached the emulator during it, and
+            // every caller waited it out.
             let firstRefusal = try #require(refused.map(\.time).min())
-            #expect(accepted.allSatisfy { $0.time - firstRefusal >= .milliseconds(550) })
+            #expect(accepted.allSatisfy { $0.time - firstRefusal >= .milliseconds(600) })
+            #expect(finished.allSatisfy { $0 - before >= .milliseconds(600) })
+            #expect(finished.allSatisfy { $0 - before < .seconds(20) })
             var iterator = events.makeAsyncIterator()
             let event = await iterator.next()
             #expect(event == .paused(duration: .milliseconds(600), providerCode: 374))
@@ -77,14 +89,17 @@ extension TimingSensitiveTests {
             _ = try await client.listFolder(0)  // warm the connection up
             emulator.faults.failNextAPICalls(3, status: 503, path: "file/ls.cgi")
             _ = try await client.listFiles(in: 0)
-            let times = emulator.faults.requestLog.filter { $0.path == "/v1/file/ls.cgi" }.map(\.time)
-            #expect(times.count == 4)
-            let gaps = zip(times, times.dropFirst()).map { $1 - $0 }
-            // 200 ms, 400 ms, 400 ms (capped) between starts; arrivals jitter on a busy machine.
-            #expect(gaps[0] >= .milliseconds(140), "\(gaps)")
-            #expect(gaps[1] >= .milliseconds(300) && gaps[2] >= .milliseconds(300), "\(gaps)")
-            #expect(gaps[0] + gaps[1] + gaps[2] >= .milliseconds(900), "\(gaps)")
-            #expect(gaps[2] < .seconds(1), "\(gaps)")
+            let calls = emulator.faults.requestLog.filter { $0.path == "/v1/file/ls.cgi" }
+            #expect(calls.map(\.status) == [503, 503, 503, 200])
+            let starts = await Self.starts(client, last: 4)
+            #expect(Self.arrivals(calls.map(\.time), neverPrecede: starts))
+            let gaps = zip(starts, starts.dropFirst()).map { $1 - $0 }
+            // Backoff 200 ms, then 400 ms, then 400 ms (capped) between starts.
+            let expected: [Duration] = [.milliseconds(200), .milliseconds(400), .milliseconds(400)]
+            for (gap, least) in zip(gaps, expected) {
+                #expect(gap >= least - PacerSchedule.wakeTolerance, "\(gaps)")
+                #expect(gap < least + .seconds(5), "\(gaps)")
+            }
         }
     }
 }

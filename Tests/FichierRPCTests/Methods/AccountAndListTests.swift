@@ -22,6 +22,21 @@ struct AccountAndListTests {
         try await sandbox.stop()
     }
 
+    @Test func accountStorageFollowsUserInfoFields() async throws {
+        let sandbox = try await SandboxServer.start(configureEmulator: { $0.storageQuota = 1_000_000 })
+        try sandbox.emulator.admin.addFile(named: "a.bin", in: 0, contents: [UInt8](repeating: 7, count: 1_234))
+        let result = try await sandbox.result("account/info")
+        let storage = try #require(result["storage"] as? [String: Any])
+        let raw = try #require(result["raw"] as? [String: Any])
+        // Each figure comes from its own user/info field.
+        #expect(storage["coldUsed"] as? Int == 1_234 && raw["cold_storage"] as? Int == 1_234)
+        #expect(storage["coldAllowed"] as? Int == 1_000_000 && raw["allowed_cold_storage"] as? Int == 1_000_000)
+        #expect(storage["coldAvailable"] as? Int == 1_000_000 - 1_234)
+        #expect(storage["hotUsed"] as? Int == 0)
+        #expect(Set(storage.keys) == ["coldUsed", "coldAllowed", "coldAvailable", "hotUsed"])
+        try await sandbox.stop()
+    }
+
     @Test func listShowsFoldersAndFilesWithPaths() async throws {
         let sandbox = try await SandboxServer.start()
         let docs = try sandbox.emulator.admin.makeFolder(named: "docs", in: 0)
@@ -83,6 +98,45 @@ struct AccountAndListTests {
         #expect(names.count == 10)
         #expect(Set(names).count == 10)
         #expect(!names.contains("late.bin"))
+        try await sandbox.stop()
+    }
+
+    @Test func foldersBeyondTheCapAreListedCompletely() async throws {
+        let sandbox = try await SandboxServer.start(configureEmulator: { $0.storage = .discard })
+        let folder = try sandbox.emulator.admin.makeFolder(named: "big", in: 0)
+        // 12,000 files: spread, plus 3,500 and 4,000 sharing one second each.
+        let start = Date(timeIntervalSince1970: 1_777_622_400)
+        let groups = [(2_000, 2_000), (3_500, 1), (1_500, 300), (4_000, 1), (1_000, 1_000)]
+        var dates: [Date] = []
+        var offset = 0
+        for (count, seconds) in groups {
+            for index in 0..<count { dates.append(start.addingTimeInterval(Double(offset + index * seconds / count))) }
+            offset += seconds + 5
+        }
+        dates.shuffle()
+        try sandbox.emulator.admin.addFiles(count: dates.count, in: folder, size: 1) { dates[$0] }
+        var urls: [String] = []
+        var page = try await sandbox.result("fs/list", #"{"path":"/big","pageSize":5000}"#)
+        while true {
+            #expect((page["totals"] as? [String: Any])?["files"] as? Int == 12_000)
+            #expect(page["complete"] as? Bool == true)
+            urls += ((page["files"] as? [[String: Any]]) ?? []).compactMap { $0["url"] as? String }
+            guard let cursor = page["nextCursor"] as? String else { break }
+            page = try await sandbox.result("fs/list", #"{"cursor":"\#(cursor)","pageSize":5000}"#)
+        }
+        #expect(urls.count == 12_000)
+        #expect(Set(urls) == Set(sandbox.emulator.admin.files(in: folder).map(\.url)))
+        try await sandbox.stop()
+    }
+
+    @Test func aSmallerProviderCapIsLearnedFromTheAnswer() async throws {
+        let sandbox = try await SandboxServer.start(configureEmulator: { $0.listingCap = 5; $0.storage = .discard })
+        let folder = try sandbox.emulator.admin.makeFolder(named: "spread", in: 0)
+        let start = Date(timeIntervalSince1970: 1_777_622_400)
+        try sandbox.emulator.admin.addFiles(count: 12, in: folder, size: 1) { start.addingTimeInterval(Double($0 / 2)) }
+        let result = try await sandbox.result("fs/list", #"{"path":"/spread"}"#)
+        #expect((result["files"] as? [[String: Any]])?.count == 12)
+        #expect(result["complete"] as? Bool == true)
         try await sandbox.stop()
     }
 
