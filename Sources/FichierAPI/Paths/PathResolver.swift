@@ -21,6 +21,10 @@ public actor PathResolver: FolderChangeObserver {
     /// Changes seen while a folder's listing was being fetched, replayed onto the result.
     private var journal: [FolderID: [FolderChange]] = [:]
     private var pendingFolders: [String: Task<FolderID, any Error>] = [:]
+    /// Folders this resolver made (`parent/name` → id) that the parent's cached listing may not
+    /// show yet: a caller that looked at a listing fetched before the mkdir finds them here
+    /// instead of making a twin. Dropped once the parent is listed again, or the folder goes.
+    private var madeFolders: [String: FolderID] = [:]
 
     public init(client: FichierClient) {
         self.client = client
@@ -107,17 +111,25 @@ public actor PathResolver: FolderChangeObserver {
         return true
     }
 
-    /// One mkdir per (parent, name) at a time, so concurrent `ensureFolder` calls don't make twins.
+    /// One mkdir per (parent, name), so concurrent `ensureFolder` calls don't make twins: a
+    /// caller joins a running mkdir, or finds the folder made since it looked.
     private func makeFolder(named name: String, in parent: FolderID) async throws -> FolderID {
         let key = "\(parent)/\(name)"
         if let running = pendingFolders[key] { return try await running.value }
+        if let made = madeFolders[key] { return made }
+        if let entry = cache[parent], !entry.stale {
+            let existing = entry.listing.subfolders.filter { $0.name == name }
+            if existing.count == 1 { return existing[0].id }
+        }
         let client = self.client
         let task = Task<FolderID, any Error> {
             try await client.makeFolder(named: name, in: parent).id
         }
         pendingFolders[key] = task
         defer { pendingFolders[key] = nil }
-        return try await task.value
+        let id = try await task.value
+        madeFolders[key] = id
+        return id
     }
 
     private func fetch(_ folder: FolderID) async throws -> FolderListing {
@@ -162,6 +174,8 @@ public actor PathResolver: FolderChangeObserver {
         let done = ContinuousClock.now
         listedAt[folder] = max(listedAt[folder] ?? done, done)
         cache[folder] = Entry(listing: listing, fetchedAt: done, stale: false)
+        // The listing (with our own changes replayed) now shows the folders we made here.
+        madeFolders = madeFolders.filter { !$0.key.hasPrefix("\(folder)/") }
         return listing
     }
 
@@ -229,8 +243,10 @@ public actor PathResolver: FolderChangeObserver {
             }
         case .folderRemoved(let id):
             cache[id] = nil
+            madeFolders = madeFolders.filter { $0.value != id }
             for folder in cache.keys { update(folder) { Self.replay(change, on: $0, folder: folder) } }
         case .folderMoved(let id, let destination, let wireName):
+            madeFolders = madeFolders.filter { $0.value != id }
             var moved: FolderSummary?
             for (folder, entry) in cache {
                 if let summary = entry.listing.subfolders.first(where: { $0.id == id }) {

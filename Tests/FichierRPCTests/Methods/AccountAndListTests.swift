@@ -114,7 +114,9 @@ struct AccountAndListTests {
             offset += seconds + 5
         }
         dates.shuffle()
-        try sandbox.emulator.admin.addFiles(count: dates.count, in: folder, size: 1) { dates[$0] }
+        let seeded = dates
+        let emulator = sandbox.emulator
+        try await offPool { try emulator.admin.addFiles(count: seeded.count, in: folder, size: 1) { seeded[$0] } }
         var urls: [String] = []
         var page = try await sandbox.result("fs/list", #"{"path":"/big","pageSize":5000}"#)
         while true {

@@ -4,13 +4,16 @@ import Glibc
 #endif
 
 /// Reads the server's output on its own thread and keeps every line. Tests wait for lines
-/// asynchronously (polling), never blocking a cooperative thread the server needs.
+/// asynchronously (polling), never blocking a cooperative thread the server needs. Waits
+/// default to 30 s: an upper bound for a loaded 2-core machine, never reached when things work.
 final class LineCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
     private var rawBytes: [UInt8] = []
     private var ended = false
     private var cursor = 0
+    /// Lines parsed so far (each line is parsed once; waits poll often).
+    private var parsed: [Message] = []
 
     init(fd: Int32) {
         let thread = Thread { [self] in
@@ -63,14 +66,23 @@ final class LineCollector: @unchecked Sendable {
         return ended
     }
 
-    /// Every message so far, parsed; fails on a line that is not a JSON object.
+    /// Every message so far, parsed; fails on a line that is not a JSON object. Lines are
+    /// parsed once and kept, so polling stays cheap even after megabyte-long lines.
     func messages() throws -> [Message] {
-        try all.map { try Message(line: $0) }
+        lock.lock()
+        let done = parsed.count
+        let fresh = lines[done...]
+        lock.unlock()
+        let added = try fresh.map { try Message(line: $0) }
+        lock.lock()
+        defer { lock.unlock() }
+        if parsed.count == done { parsed.append(contentsOf: added) }
+        return parsed
     }
 
     /// Waits until `predicate` holds for the messages so far.
     @discardableResult
-    func wait(timeout: Duration = .seconds(10), _ what: String = "messages",
+    func wait(timeout: Duration = .seconds(30), _ what: String = "messages",
               until predicate: ([Message]) -> Bool) async throws -> [Message] {
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -85,7 +97,7 @@ final class LineCollector: @unchecked Sendable {
     }
 
     /// Waits for the terminal response to `id`.
-    func response(_ id: AnyHashable, timeout: Duration = .seconds(10)) async throws -> Message {
+    func response(_ id: AnyHashable, timeout: Duration = .seconds(30)) async throws -> Message {
         let messages = try await wait(timeout: timeout, "response \(id)") { list in
             list.contains { $0.isResponse && $0.id == id }
         }
@@ -93,7 +105,7 @@ final class LineCollector: @unchecked Sendable {
     }
 
     /// Waits for the end of the output.
-    func waitForEnd(timeout: Duration = .seconds(10)) async throws {
+    func waitForEnd(timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !isEnded {
             if ContinuousClock.now > deadline { throw HarnessError("output did not end") }

@@ -77,7 +77,7 @@ final class PipeServer: @unchecked Sendable {
     /// Waits for `run()` to return (after EOF or `shutdown {exit}`), then closes the
     /// server's output descriptor. (Its input descriptor stays open: the reader thread may
     /// still be blocked on it, and closing it could hand its number to another test.)
-    func exitStatus(timeout: Duration = .seconds(10)) async throws -> Int32 {
+    func exitStatus(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         var code = self.status.withLock { $0 }
         while code == nil {
