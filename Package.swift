@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "FichierEmulator",
             dependencies: [
-                "FichierAPI",
+                "FichierAPI", "CRHash",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

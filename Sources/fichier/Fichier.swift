@@ -5,5 +5,43 @@ struct Fichier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fichier",
         abstract: "A 1fichier.com client that other programs drive as a co-process.",
-        subcommands: [ServeCommand.self, VaultCommand.self, EncryptCommand.self, DecryptCommand.self])
+        discussion: """
+            `fichier serve` speaks JSON-RPC 2.0, one message per line, on stdin/stdout \
+            (protocol/PROTOCOL.md). The other verbs run one method each through the same dispatcher \
+            and print its result for humans, or exactly the result object with --json.
+
+            Credentials: $FICHIER_API_KEY or --api-key-file FILE (never on the command line). \
+            $FICHIER_API_URL / --api-url and $FICHIER_PACE_MS / --pace change the endpoint and the \
+            pacing. --sandbox [DIR] uses a built-in emulator instead of 1fichier.com (DIR keeps its \
+            data between commands).
+
+            Exit status of the verbs (the protocol's error table):
+              0    success
+              1    internal error, unexpected reply from 1fichier
+              2    usage error, invalid params, argument or configuration
+              3    remote folder not found
+              4    remote file not found
+              5    busy, rate limited, network trouble (may work later)
+              6    conflict, folder not empty, too large, unsupported, not allowed, local I/O, integrity
+              7    no API key, key rejected, account restricted, customer only, owner locked
+              8    quota exceeded
+              10   vault locked or key missing
+              11   vault corrupt
+              12   wrong vault passphrase
+              130  cancelled (Ctrl-C)
+            Any other status means failure.
+            """,
+        subcommands: [
+            ServeCommand.self,
+            AccountCommand.self, ListCommand.self, StatCommand.self, MkdirCommand.self, RmdirCommand.self,
+            RemoveCommand.self, MoveCommand.self, CopyCommand.self, RenameCommand.self,
+            UploadCommand.self, DownloadCommand.self, LinkCommand.self,
+            RemoteUploadCommand.self, RemoteStatusCommand.self,
+            VaultCommand.self, EncryptCommand.self, DecryptCommand.self,
+            EmulatorCommand.self, CompletionsCommand.self,
+        ])
+
+    static func main() async {
+        await main(SandboxArgument.rewrite(Array(CommandLine.arguments.dropFirst())))
+    }
 }

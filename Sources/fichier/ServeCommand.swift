@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FichierRPC
 import Logging
 #if canImport(Glibc)
@@ -16,7 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
             stdout carries protocol lines only; logs go to stderr. The server exits 0 at the end of \
             its input (after answering what is in flight) or after the first SIGTERM/SIGINT; a \
             second signal exits at once.
+
+            The API key comes from $FICHIER_API_KEY or --api-key-file, never from the command line. \
+            With --sandbox [DIR] the server talks to a built-in emulator instead of 1fichier.com, so \
+            every method works offline: try `fichier serve --sandbox` and type \
+            {"jsonrpc":"2.0","id":1,"method":"fs/list","params":{"path":"/"}}
             """)
+
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(name: .customLong("max-transfers"), help: "Transfers running at once; more queue.")
     var maxTransfers = 4
@@ -63,7 +71,17 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "fichier.serve")
-
+        let opened: Connection
+        do {
+            opened = try await Connection.open(connection, logger: Logger(label: "fichier.api"))
+        } catch {
+            FileHandle.standardError.write(Data("fichier serve: \(error)\n".utf8))
+            Glibc.exit(2)
+        }
+        if let sandbox = opened.sandbox {
+            FileHandle.standardError.write(Data(
+                "fichier serve: sandbox emulator at \(sandbox.baseURL), data in \(sandbox.dataDirectory)\n".utf8))
+        }
         var configuration = ServerConfiguration()
         configuration.maxTransfers = maxTransfers
         configuration.maxInFlight = maxInFlight
@@ -71,30 +89,25 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.debugMethods = debugMethods
         configuration.requireInitialize = strict
         configuration.handleSignals = true
-        let composed = ServeComposer.compose(into: &configuration)
+        let composed = ServeComposer.compose(connection: opened, into: &configuration)
 
         let server = RPCServer(input: STDIN_FILENO, output: output, configuration: configuration,
                                methods: composed, logger: logger)
         let status = await server.run()
+        await opened.close()
         Glibc.exit(status)
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-/// Builds the methods `serve` offers beyond the session methods, and the capability
-/// flags `initialize` reports.
-///
-/// This is the place for the 1fichier methods (`account/info`, `fs/*`, `transfer/*`,
-/// `link/get`): once FichierAPI's client exists, build it here from the configuration and
-/// credentials and register one handler per method, e.g.
-/// `registry.register("fs/stat") { (params: StatParams, context) in … }`, with
-/// `kind: .transfer` for uploads/downloads and `orderedBy:` for mutations of a remote path.
+/// Builds the methods `serve` (and the one-shot verbs) offer beyond the session methods,
+/// and the capability flags `initialize` reports: every 1fichier method, registered by
+/// `FichierMethods` against the connection's client.
 enum ServeComposer {
-    static func compose(into configuration: inout ServerConfiguration) -> MethodRegistry {
-        let registry = MethodRegistry()
+    static func compose(connection: Connection, into configuration: inout ServerConfiguration) -> MethodRegistry {
         configuration.encryption = false
         configuration.vault = false
-        return registry
+        return connection.methods()
     }
 }

@@ -1,15 +1,27 @@
 /// Keeps operations that share a key (a remote path, a folder) in the order they were
 /// reserved, while operations on different keys run in parallel. A ticket reserves all its
 /// keys at once, so two tickets sharing keys are ordered the same way in every key's
-/// queue and waiting cannot deadlock.
+/// queue and waiting cannot deadlock. A key held in shared mode lets other shared holders of
+/// that key run alongside (see `OrderingKey`).
 final class KeyedSequencer: Sendable {
     private let queues = Locked([String: [WaitTicket]]())
 
-    /// Reserves a place behind everything reserved before. Call in arrival order.
+    /// Reserves a place behind everything reserved before, every key exclusive. Call in
+    /// arrival order.
     func reserve(_ keys: [String]) -> WaitTicket {
+        reserve(ordering: keys.map { OrderingKey.exclusive($0) })
+    }
+
+    /// Reserves a place behind everything reserved before. A key named twice is held
+    /// exclusively if either mention is exclusive. Call in arrival order.
+    func reserve(ordering keys: [OrderingKey]) -> WaitTicket {
         var unique: [String] = []
-        for key in keys where !unique.contains(key) { unique.append(key) }
-        let ticket = WaitTicket(keys: unique)
+        var exclusive: Set<String> = []
+        for key in keys {
+            if !unique.contains(key.name) { unique.append(key.name) }
+            if !key.isShared { exclusive.insert(key.name) }
+        }
+        let ticket = WaitTicket(keys: unique, sharedKeys: Set(unique).subtracting(exclusive))
         queues.withLock { queues in
             for key in unique { queues[key, default: []].append(ticket) }
         }
@@ -27,7 +39,7 @@ final class KeyedSequencer: Sendable {
                     case .granted:
                         continuation.resume()
                     default:
-                        if Self.isHead(ticket, in: queues) {
+                        if Self.isRunnable(ticket, in: queues) {
                             _ = ticket.grant()
                             continuation.resume()
                         } else {
@@ -69,12 +81,25 @@ final class KeyedSequencer: Sendable {
         queues.withLock { $0.count }
     }
 
-    private static func isHead(_ ticket: WaitTicket, in queues: [String: [WaitTicket]]) -> Bool {
-        ticket.keys.allSatisfy { queues[$0]?.first === ticket }
+    /// Whether every earlier ticket in each of the ticket's queues lets it run: for an
+    /// exclusive key it must be first; for a shared key everything before it must be shared.
+    private static func isRunnable(_ ticket: WaitTicket, in queues: [String: [WaitTicket]]) -> Bool {
+        for key in ticket.keys {
+            guard let queue = queues[key] else { return false }
+            if ticket.sharedKeys.contains(key) {
+                for other in queue {
+                    if other === ticket { break }
+                    if !other.sharedKeys.contains(key) { return false }
+                }
+            } else if queue.first !== ticket {
+                return false
+            }
+        }
+        return true
     }
 
     private static func remove(_ ticket: WaitTicket, from queues: inout [String: [WaitTicket]]) {
-        var heads: [WaitTicket] = []
+        var candidates: [WaitTicket] = []
         for key in ticket.keys {
             guard var queue = queues[key], let index = queue.firstIndex(where: { $0 === ticket }) else { continue }
             queue.remove(at: index)
@@ -82,12 +107,15 @@ final class KeyedSequencer: Sendable {
                 queues[key] = nil
             } else {
                 queues[key] = queue
-                if index == 0 { heads.append(queue[0]) }
+                // Only tickets behind the removed one can have been waiting for it.
+                for other in queue[index...] where !candidates.contains(where: { $0 === other }) {
+                    candidates.append(other)
+                }
             }
         }
-        for head in heads {
-            if case .waiting = head.state, isHead(head, in: queues) {
-                head.grant()?.resume()
+        for candidate in candidates {
+            if case .waiting = candidate.state, isRunnable(candidate, in: queues) {
+                candidate.grant()?.resume()
             }
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A decoded request, ready to run: its ordering keys and the handler bound to its params.
 struct PreparedCall: Sendable {
-    var keys: [String]
+    var keys: [OrderingKey]
     var invoke: @Sendable (RequestContext) async throws -> [UInt8]
 }
 
@@ -47,9 +47,35 @@ public struct MethodRegistry: Sendable {
         orderedBy keys: (@Sendable (P) -> [String])? = nil,
         _ handler: @escaping @Sendable (P, RequestContext) async throws -> R
     ) {
+        var ordering: (@Sendable (P) throws -> [OrderingKey])?
+        if let keys {
+            ordering = { @Sendable params in keys(params).map { OrderingKey.exclusive($0) } }
+        }
+        register(name, kind: kind, ordering: ordering, handler)
+    }
+
+    /// Registers `name` with ordering keys that may be shared (see `OrderingKey`), computed
+    /// from the params when the request arrives. `ordering` may throw an `RPCError` (for
+    /// example -32602 for a path that cannot be parsed); the request is then refused before
+    /// it runs.
+    public mutating func register<P: Decodable & Sendable, R: Encodable & Sendable>(
+        _ name: String, kind: MethodKind = .call,
+        ordering: (@Sendable (P) throws -> [OrderingKey])?,
+        _ handler: @escaping @Sendable (P, RequestContext) async throws -> R
+    ) {
         entries[name] = MethodEntry(body: .task(kind) { line, range, decoder throws(RPCError) in
             let params = try ParamsDecoding.decode(P.self, from: line, range: range, decoder: decoder)
-            return PreparedCall(keys: keys?(params) ?? []) { context in
+            let keys: [OrderingKey]
+            do {
+                keys = try ordering?(params) ?? []
+            } catch let error as RPCError {
+                throw error
+            } catch let error as any RPCErrorConvertible {
+                throw error.rpcError
+            } catch {
+                throw RPCError.invalidParams(path: "", problem: String(describing: error))
+            }
+            return PreparedCall(keys: keys) { context in
                 let result = try await handler(params, context)
                 return try Array(ResultEncoding.encoder.encode(result))
             }

@@ -12,13 +12,17 @@ final class WaitTicket: @unchecked Sendable {
     }
 
     var state: State = .idle
+    /// The keys it reserves (each once).
     let keys: [String]
+    /// Those of `keys` it holds in shared mode.
+    let sharedKeys: Set<String>
     let onQueued: @Sendable () -> Void
     let onGranted: @Sendable () -> Void
 
-    init(keys: [String] = [], onQueued: @escaping @Sendable () -> Void = {},
+    init(keys: [String] = [], sharedKeys: Set<String> = [], onQueued: @escaping @Sendable () -> Void = {},
          onGranted: @escaping @Sendable () -> Void = {}) {
         self.keys = keys
+        self.sharedKeys = sharedKeys
         self.onQueued = onQueued
         self.onGranted = onGranted
     }

@@ -19,7 +19,7 @@ extension ServerCore {
             return
         }
         if !call.keys.isEmpty {
-            let ticket = sequencer.reserve(call.keys)
+            let ticket = sequencer.reserve(ordering: call.keys)
             context.state.withLock { $0.arrivalTicket = ticket }
         }
         if kind == .transfer {

@@ -1,1 +1,0 @@
-// Placeholder so the package builds while FichierEmulator is written.

@@ -1,0 +1,22 @@
+import FichierAPI
+
+/// What the 1fichier methods share in one server: the client (with its account-wide pacer),
+/// the path resolver and its listing cache, the listing snapshots behind `fs/list` cursors,
+/// and the transfer pipeline.
+public final class FichierService: Sendable {
+    public let client: FichierClient
+    public let resolver: PathResolver
+    let snapshots: ListingSnapshots
+    let pipeline: TransferPipeline
+
+    public init(client: FichierClient) {
+        self.client = client
+        resolver = PathResolver(client: client)
+        snapshots = ListingSnapshots()
+        pipeline = TransferPipeline()
+    }
+
+    var locator: RemoteLocator {
+        RemoteLocator(resolver: resolver)
+    }
+}

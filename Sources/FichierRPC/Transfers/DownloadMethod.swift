@@ -1,0 +1,132 @@
+import FichierAPI
+import Foundation
+
+/// `transfer/download {remote | url, local, overwrite?, verify?}`: get_token.cgi → GET
+/// streamed into `local.partial` → fsync → rename to `local`. A failed or cancelled download
+/// leaves no `.partial` behind.
+enum DownloadMethod {
+    struct Params: Decodable, Sendable {
+        var remote: String?
+        var url: String?
+        var local: String
+        var overwrite: Bool?
+        var verify: Bool?
+    }
+
+    struct Result: Encodable, Sendable {
+        /// The absolute local path written.
+        var local: String
+        var size: Int64
+        var url: String
+        var name: String
+        /// The Whirlpool 1fichier lists for the file.
+        var checksum: String?
+        var contentType: String?
+        /// With `verify`: the Whirlpool of what arrived matched it.
+        var verified: Bool?
+    }
+
+    /// The file to fetch, as far as the listing or file/info knows it.
+    struct RemoteSource: Sendable {
+        var url: String
+        var name: String
+        var size: Int64
+        var checksum: String?
+        var contentType: String?
+        var shown: String
+    }
+
+    static func register(in registry: inout MethodRegistry, service: FichierService) {
+        registry.register("transfer/download", kind: .transfer, ordering: { (params: Params) throws -> [OrderingKey] in
+            let target = try RemoteParams.target(path: params.remote, url: params.url, urls: nil, allowURLs: false, pathField: "remote")
+            return target.readKeys + [.exclusive("local:" + LocalFiles.absolute(params.local))]
+        }) { (params: Params, context: RequestContext) async throws -> Result in
+            try await run(params, context: context, service: service)
+        }
+    }
+
+    static func run(_ params: Params, context: RequestContext, service: FichierService) async throws -> Result {
+        guard !params.local.isEmpty else { throw RPCError.invalidParams(path: "local", problem: "must not be empty") }
+        let remote = try await source(params, service: service)
+
+        var local = LocalFiles.absolute(params.local)
+        if params.local.hasSuffix("/") || LocalFiles.isDirectory(local) {
+            local = (local.hasSuffix("/") ? local : local + "/") + LocalFiles.safeName(remote.name)
+        }
+        if LocalFiles.isDirectory(local) {
+            throw RPCError.mapping(kind: "local_io", message: "\(local) is a directory", path: local)
+        }
+        if LocalFiles.exists(local) && params.overwrite != true {
+            throw RPCError.mapping(kind: "conflict", message: "\(local) exists; pass overwrite to replace it", path: local)
+        }
+        let partial = local + ".partial"
+
+        let verifier = params.verify == true ? WhirlpoolDownloadStage() : nil
+        let stages: [any DownloadStage] = [verifier].compactMap { $0 }
+        let destination = FileResponseSink(path: partial)
+        let sink = try service.pipeline.downloadSink(into: destination, through: stages)
+        let tracker = TransferProgressTracker(context: context, phase: "downloading", total: remote.size,
+                                              reportsFinalizing: false)
+        do {
+            let token = try await service.client.downloadToken(url: remote.url)
+            tracker.start()
+            let outcome = try await service.client.download(token: token, into: sink, progress: tracker.handler)
+            try sink.finish()
+            guard outcome.bytesWritten == remote.size else {
+                throw RPCError.mapping(kind: "integrity",
+                                       message: "received \(outcome.bytesWritten) bytes of \(remote.shown), which 1fichier lists with \(remote.size)",
+                                       path: remote.shown)
+            }
+            var verified: Bool?
+            if let verifier {
+                let expected = remote.checksum.flatMap { $0.isEmpty ? nil : $0 }
+                guard let expected, let received = verifier.digest.hex else {
+                    throw RPCError.mapping(kind: "integrity", message: "cannot verify \(remote.shown): 1fichier lists no Whirlpool",
+                                           path: remote.shown)
+                }
+                guard expected == received else {
+                    throw RPCError.mapping(kind: "integrity",
+                                           message: "the Whirlpool of the data received (\(received)) differs from 1fichier's (\(expected))",
+                                           path: remote.shown)
+                }
+                verified = true
+            }
+            try LocalFiles.commit(partial, to: local)
+            return Result(local: local, size: outcome.bytesWritten, url: remote.url, name: remote.name,
+                          checksum: remote.checksum, contentType: remote.contentType ?? outcome.contentType,
+                          verified: verified)
+        } catch {
+            LocalFiles.remove(partial)
+            let fichier = error as? FichierError
+            if context.isCancellationRequested || fichier?.kind == .cancelled || error is CancellationError {
+                throw RPCError.cancelled(partial: try? JSONFragment(encoding: tracker.partial()))
+            }
+            var mapped = fichier.map { $0.rpcError } ?? RPCError.from(error, cancelled: false)
+            if fichier?.kind == .localIO { mapped = mapped.about(path: local, subject: nil) }
+            mapped = mapped.about(path: remote.shown, subject: "file")
+            if mapped.data.partial == nil { mapped.data.partial = try? JSONFragment(encoding: tracker.partial()) }
+            throw mapped
+        }
+    }
+
+    private static func source(_ params: Params, service: FichierService) async throws -> RemoteSource {
+        switch try RemoteParams.target(path: params.remote, url: params.url, urls: nil, allowURLs: false, pathField: "remote") {
+        case .path(let path):
+            let file = try await service.locator.file(path)
+            return RemoteSource(url: file.url, name: file.name, size: file.size, checksum: file.checksum,
+                                contentType: file.contentType, shown: path.description)
+        case .url(let url):
+            do {
+                let info = try await service.client.fileInfo(url: url)
+                return RemoteSource(url: info.url, name: info.name, size: info.size, checksum: info.checksum,
+                                    contentType: info.contentType, shown: url)
+            } catch let error as FichierError {
+                throw error.rpcError.about(path: url, subject: "file")
+            }
+        case .urls:
+            throw RPCError.invalidParams(path: "urls", problem: "not accepted here")
+        }
+    }
+}
+
+extension FileResponseSink: DownloadSink {}

@@ -1,0 +1,52 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Local file-system steps of a download: where it goes, the `.partial` beside it, the final
+/// rename.
+enum LocalFiles {
+    /// `path` made absolute against the working directory.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let base = FileManager.default.currentDirectoryPath
+        return base.hasSuffix("/") ? base + path : base + "/" + path
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// A remote name usable as a local file name (no `/`, no NUL, not `.` or `..`).
+    static func safeName(_ name: String) -> String {
+        var cleaned = String(name.map { $0 == "/" || $0 == "\0" ? "_" : $0 })
+        if cleaned.isEmpty || cleaned == "." || cleaned == ".." { cleaned = "_" + cleaned }
+        return cleaned
+    }
+
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    /// Renames `from` over `to` and flushes the directory entry.
+    static func commit(_ from: String, to: String) throws(RPCError) {
+        guard rename(from, to) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw RPCError.mapping(kind: "local_io", message: "cannot rename \(from) to \(to): \(reason)", path: to)
+        }
+        let directory = (to as NSString).deletingLastPathComponent
+        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor >= 0 {
+            _ = fsync(descriptor)
+            close(descriptor)
+        }
+    }
+}

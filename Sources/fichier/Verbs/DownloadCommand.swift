@@ -1,0 +1,40 @@
+import ArgumentParser
+import FichierAPI
+
+/// `fichier download PATH|URL LOCAL`: `transfer/download`.
+struct DownloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download", abstract: "Download a file (transfer/download).",
+        discussion: """
+            The data goes to LOCAL.partial and is renamed to LOCAL once complete and flushed; a failed \
+            or interrupted download leaves nothing behind. LOCAL may be a directory.
+            """)
+
+    @Argument(help: "Remote file path, or a file URL.")
+    var target: String
+
+    @Argument(help: "Local file (or directory).")
+    var local: String = "."
+
+    @Flag(name: .customLong("overwrite"), help: "Replace an existing local file.")
+    var overwrite = false
+
+    @Flag(name: .customLong("verify"), help: "Hash what arrives (Whirlpool) and compare with 1fichier's checksum.")
+    var verify = false
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        var params = RemoteArgument.params(target, pathKey: "remote")
+        params["local"] = .string(LocalPath.absolute(local))
+        if overwrite { params["overwrite"] = true }
+        if verify { params["verify"] = true }
+        try await OneShot.run(connection: connection, output: output) { run in
+            guard let result = await run.call("transfer/download", .object(params), label: target) else { return }
+            run.emit(result) {
+                "\(result["local"]?.stringValue ?? local) (\(HumanFormat.size(result["size"])))"
+            }
+        }
+    }
+}
