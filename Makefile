@@ -21,10 +21,12 @@ build: deps
 	@$(SWIFT) build 1>&2
 
 ## make run: the main job, the co-process on the sandbox emulator (stdin/stdout JSON-RPC).
+## `make run SANDBOX=DIR` keeps the emulator's data in DIR between runs.
 run: build
-	@exec $(DEBUG_BIN) emulator --port 0 --key sandbox-key-0000000000000000000000
+	@exec $(DEBUG_BIN) serve --sandbox $(SANDBOX)
 
-## make test: every test suite, from unit tests to the spawned binary.
+## make test: every test suite, from unit tests to the spawned binary: the conformance
+## transcripts (protocol/examples) and the schema checks (protocol/schema) run inside it.
 test: test-deps
 	@$(SWIFT) build --product fichier 1>&2
 	@$(SWIFT) build --build-tests 1>&2

@@ -68,6 +68,7 @@ public final class Emulator: Sendable {
             try await listen()
         } catch {
             lifecycle.withLock { $0.phase = .idle }
+            if ownsDataDirectory { FileSystem.removeTree(dataDirectory) }
             throw error
         }
         core.remote.resumePending()

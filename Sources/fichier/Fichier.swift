@@ -1,4 +1,8 @@
 import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Fichier: AsyncParsableCommand {
@@ -41,7 +45,23 @@ struct Fichier: AsyncParsableCommand {
             EmulatorCommand.self, CompletionsCommand.self,
         ])
 
+    /// Parses (after the `--sandbox [DIR]` rewrite) and runs; usage errors exit 2, as in the
+    /// error table, instead of ArgumentParser's 64.
     static func main() async {
-        await main(SandboxArgument.rewrite(Array(CommandLine.arguments.dropFirst())))
+        let arguments = SandboxArgument.rewrite(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
     }
 }

@@ -194,16 +194,17 @@ import Testing
     }
 
     @Test func uploadIDsAreSingleUseAndReportsExpire() async throws {
-        let configuration = EmulatorHarness.configuration { $0.uploadReportLifetime = .milliseconds(400) }
+        let configuration = EmulatorHarness.configuration { $0.uploadReportLifetime = .seconds(3) }
         try await EmulatorHarness.with(configuration) { emulator in
             let files = try TestFiles()
             let body = Array("--B\r\nContent-Disposition: form-data; name=\"file[]\"; filename=\"o.txt\"\r\n\r\nxx\r\n--B--\r\n".utf8)
             let first = try await Self.rawUpload(emulator, body: body, contentType: "multipart/form-data; boundary=B", files: files, id: "Reuse12345")
+            let started = ContinuousClock.now   // the report was made before this point
             #expect(first.status == 302)
             let second = try await Self.rawUpload(emulator, body: body, contentType: "multipart/form-data; boundary=B", files: files, id: "Reuse12345")
             #expect(second.status == 200 && second.text.contains("bloc2"))
             #expect(try await Self.report(emulator, "Reuse12345").status == 200)
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(until: started + .milliseconds(3_500))
             let expired = try await Self.report(emulator, "Reuse12345")
             #expect(expired.status == 404)
             #expect(expired.headers["content-type"]?.hasPrefix("text/html") == true)
@@ -224,6 +225,54 @@ import Testing
             let body = Array("--B\r\nContent-Disposition: form-data; name=\"file[]\"; filename=\"fallback.txt\"; filename*=UTF-8''na%C3%AFve.txt\r\n\r\nxx\r\n--B--\r\n".utf8)
             #expect(try await Self.rawUpload(emulator, body: body, contentType: "multipart/form-data; boundary=B", files: files).status == 302)
             #expect(emulator.admin.allFiles.last?.name == "naïve.txt")
+        }
+    }
+}
+
+@Suite struct UploadOptionsTests {
+    @Test func domainAndPasswordFields() async throws {
+        try await EmulatorHarness.with { emulator in
+            let files = try TestFiles()
+            let path = try files.make("d.txt", text: "domain")
+            let upload = try await NodeUpload.run(emulator, files: [path], extra: ["-F", "domain=1", "-F", "dpass=hunter22"])
+            #expect(upload.status == 302)
+            let file = try #require(emulator.admin.allFiles.first)
+            #expect(file.url.hasPrefix("https://alterupload.com/?"))
+            #expect(try await emulator.call("download/get_token.cgi", "{\"url\":\"\(file.url)\"}").status == 403)
+            #expect(try await emulator.call("download/get_token.cgi", "{\"url\":\"\(file.url)\",\"pass\":\"hunter22\"}").status == 200)
+        }
+    }
+
+    @Test func listingDelayHidesFreshUploads() async throws {
+        try await EmulatorHarness.with(EmulatorHarness.configuration { $0.listingDelay = .seconds(3) }) { emulator in
+            let files = try TestFiles()
+            let path = try files.make("late.txt", text: "late")
+            #expect(try await NodeUpload.run(emulator, files: [path]).status == 302)
+            let started = ContinuousClock.now   // the file was stored before this point
+            #expect(try await emulator.ok("file/ls.cgi")["count"] as? Int == 0)
+            try await Task.sleep(until: started + .milliseconds(3_300))
+            #expect(try await emulator.ok("file/ls.cgi")["count"] as? Int == 1)
+        }
+    }
+}
+
+@Suite struct UploadStorageFailureTests {
+    @Test func aNodeThatCannotWriteAnswersItsFailurePage() async throws {
+        try await EmulatorHarness.with { emulator in
+            // Replace the incoming directory by a file: creating upload files now fails.
+            let incoming = emulator.dataDirectoryPath + "/incoming"
+            try FileManager.default.removeItem(atPath: incoming)
+            try Data("x".utf8).write(to: URL(fileURLWithPath: incoming))
+            let files = try TestFiles()
+            let path = try files.make("w.txt", text: "write me")
+            let upload = try await NodeUpload.run(emulator, files: [path])
+            #expect(upload.status == 200)
+            #expect(upload.location == nil)
+            #expect(upload.body.contains("<div class=\"bloc2\">Ne peut ouvrir le fichier destination</div>"))
+            #expect(emulator.admin.allFiles.isEmpty)
+            try FileManager.default.removeItem(atPath: incoming)
+            try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: false)
+            #expect(try await NodeUpload.run(emulator, files: [path]).status == 302)
         }
     }
 }

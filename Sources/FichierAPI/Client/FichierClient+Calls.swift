@@ -59,7 +59,8 @@ extension FichierClient {
             throw error
         }
         let reachedServer = error.transport?.neverReachedServer != true
-        let mayRetry = error.retryable && (endpoint.isIdempotent || !reachedServer)
+        // A rate-limit refusal (429) was not acted upon either, so any call may be repeated.
+        let mayRetry = error.retryable && (endpoint.isIdempotent || !reachedServer || error.kind == .rateLimited)
         if error.retryable {
             let delay = await pacer.failed()
             if error.retryAfter == nil { error.retryAfter = delay }

@@ -98,10 +98,8 @@ extension FichierClient {
             if failure.kind == .cancelled { throw failure }
             if failure.isFloodLock {
                 _ = await pacer.flooded(providerCode: failure.provider?.code, atLeast: failure.retryAfter)
-            } else if !failure.retryable || attempt >= configuration.uploadReportAttempts {
-                throw failure
             }
-            if attempt >= configuration.uploadReportAttempts { throw failure }
+            guard failure.retryable, attempt < configuration.uploadReportAttempts else { throw failure }
             await pacer.publish(.retrying(endpoint: Endpoint.uploadReport.path, attempt: attempt + 1, delay: delay,
                                           kind: failure.kind))
             do {
@@ -180,6 +178,14 @@ extension FichierClient {
                 failure.remoteStateUnknown = (500..<600).contains(response.status)
                 throw failure
             }
+        }
+        if response.status >= 500 {
+            // A server error after the body was read: whether something was kept is unknown.
+            throw FichierError(.network,
+                               "the upload node failed with HTTP \(response.status); the upload may or may not have been stored",
+                               provider: .init(httpStatus: response.status, code: nil,
+                                               message: pageMessage ?? HTMLText.summary(response.body)),
+                               remoteStateUnknown: true)
         }
         if let pageMessage {
             // The node explained its refusal ("Pas de fichier trouvé dans l'envoi"…): nothing stored.

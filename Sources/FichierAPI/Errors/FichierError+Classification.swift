@@ -41,6 +41,8 @@ extension FichierError {
         } else if text.contains("already exist") || text.contains("same name") || text.contains("has been renamed")
             || text.contains("has been moved") || text.contains("nothing") {
             error = make(.conflict, "1fichier did nothing")
+        } else if text.contains("too large") || text.contains("too big") {
+            error = make(.tooLarge, "1fichier refused the size")
         } else if text.contains("content-type") {
             error = make(.providerProtocol, "1fichier did not accept the request format")
         } else if httpStatus < 500 && (text.contains("invalid") || text.contains("missing")

@@ -92,6 +92,7 @@ public enum NameCodec {
             } else {
                 output.append(scalar)
             }
+            index += 1
         }
         return String(output)
     }

@@ -26,7 +26,11 @@ actor Pacer {
             } else if Task.isCancelled {
                 throw FichierError.cancelled()
             }
-            if schedule.permits(start) { return }
+            let now = clock.now
+            if schedule.mayStart(now: now) {
+                schedule.started(at: now)
+                return
+            }
         }
     }
 

@@ -156,7 +156,10 @@ public actor PathResolver: FolderChangeObserver {
         for change in journal[folder] ?? [] {
             listing = Self.replay(change, on: listing, folder: folder)
         }
-        cache[folder] = Entry(listing: listing, fetchedAt: start, stale: false)
+        // The window counts from when the answer came back: 1fichier saw the call before that.
+        let done = ContinuousClock.now
+        listedAt[folder] = max(listedAt[folder] ?? done, done)
+        cache[folder] = Entry(listing: listing, fetchedAt: done, stale: false)
         return listing
     }
 

@@ -1,4 +1,5 @@
 import CCurl
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,6 +36,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let reportsUpload: Bool
     private var lastProgressAt: ContinuousClock.Instant
     private var lastProgressBytes: Int64 = -1
+    private var downloadTotal: Int64 = 0
 
     /// Resumed exactly once, by the driver thread.
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
@@ -98,6 +100,11 @@ final class CurlTransfer: @unchecked Sendable {
         try long(CURLOPT_SSL_VERIFYHOST, 2)
         try long(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         try long(CURLOPT_TCP_KEEPALIVE, 1)
+        // Through an HTTPS proxy, keep the CONNECT answer out of the header callback: only the
+        // server's own answer may reach a sink.
+        try long(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        // Proxy variables are honoured (libcurl reads them); loopback (the emulator) is never proxied.
+        try string(CURLOPT_NOPROXY, CurlTransfer.noProxyList)
         try long(CURLOPT_CONNECTTIMEOUT_MS, CurlTransfer.milliseconds(request.timeouts.connect))
         try long(CURLOPT_LOW_SPEED_LIMIT, max(1, request.timeouts.lowSpeedLimit))
         try long(CURLOPT_LOW_SPEED_TIME, max(1, CurlTransfer.milliseconds(request.timeouts.lowSpeedTime) / 1000))
@@ -124,6 +131,9 @@ final class CurlTransfer: @unchecked Sendable {
         }
         if case .stream = request.body {
             _ = fichier_curl_easy_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 2 << 20)
+            // A streamed body goes on a connection of its own: libcurl silently re-sends a request
+            // that failed on a reused connection, and an upload must never be re-sent blindly.
+            try long(CURLOPT_FRESH_CONNECT, 1)
         }
         if sink != nil {
             _ = fichier_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, 1 << 20)
@@ -191,6 +201,15 @@ final class CurlTransfer: @unchecked Sendable {
         headerList = appended
     }
 
+    /// The user's `no_proxy`/`NO_PROXY` plus the loopback names (setting the option replaces
+    /// the variable, so it is carried over).
+    static let noProxyList: String = {
+        let environment = ProcessInfo.processInfo.environment
+        let user = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
+        let loopback = "localhost,127.0.0.1,::1"
+        return user.trimmingSpaces.isEmpty ? loopback : "\(user),\(loopback)"
+    }()
+
     static func isSafeHeader(name: String, value: String) -> Bool {
         guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
             return false
@@ -223,6 +242,7 @@ final class CurlTransfer: @unchecked Sendable {
                 throw FichierError(.localIO, "the upload source ended after \(bodyOffset) of \(bodyLength) bytes")
             }
             bodyOffset += Int64(count)
+            progressTick()
             if bodyOffset == bodyLength, case .stream = body {
                 var probe: UInt8 = 0
                 let extra = try withUnsafeMutableBytes(of: &probe) { try reader.read(into: $0) }
@@ -237,20 +257,15 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    /// libcurl rewinds when it must resend the body (a reused connection that turned out
-    /// dead): a rewind to 0 gets a fresh reader.
+    /// libcurl rewinds when it must resend the body (a reused connection that turned out dead
+    /// before any answer). Small in-memory bodies may be re-sent; streamed bodies (uploads)
+    /// never are: the failure is reported instead.
     fileprivate func seekBody(offset: Int64, origin: Int32) -> Int32 {
         guard offset == 0, origin == SEEK_SET else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
         switch body {
         case .none: break
         case .bytes(let bytes): reader = BytesReader(bytes)
-        case .stream(let upload):
-            do {
-                reader = try upload.makeReader()
-            } catch {
-                callbackError = error
-                return Int32(CURL_SEEKFUNC_FAIL)
-            }
+        case .stream: return Int32(CURL_SEEKFUNC_CANTSEEK)
         }
         bodyOffset = 0
         return Int32(CURL_SEEKFUNC_OK)
@@ -270,6 +285,7 @@ final class CurlTransfer: @unchecked Sendable {
                 do {
                     try sink.begin(status: status, headers: headers)
                     sinkActive = true
+                    if let length = headers["Content-Length"].flatMap({ Int64($0) }) { downloadTotal = length }
                 } catch {
                     callbackError = error
                     return false
@@ -284,6 +300,9 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     fileprivate func writeBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // libcurl may deliver a whole fast download in one pass without asking for progress:
+        // check for cancellation here too.
+        if cancelRequested.current { return false }
         if sinkActive, let sink {
             do {
                 try sink.write(bytes)
@@ -292,6 +311,7 @@ final class CurlTransfer: @unchecked Sendable {
                 return false
             }
             bytesReceived += Int64(bytes.count)
+            progressTick()
             return true
         }
         guard responseBody.count + bytes.count <= responseLimit else {
@@ -304,16 +324,26 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func transferInfo(downloadTotal: Int64, downloaded: Int64, uploaded: Int64) -> Int32 {
         if cancelRequested.current { return 1 }
+        if downloadTotal > 0 { self.downloadTotal = downloadTotal }
         guard progress != nil else { return 0 }
         let now = ContinuousClock.now
         if now - lastProgressAt >= CurlTransfer.progressInterval {
             lastProgressAt = now
-            reportProgress(downloadTotal: downloadTotal, downloaded: downloaded, uploaded: uploaded)
+            reportProgress(downloaded: downloaded, uploaded: uploaded)
         }
         return 0
     }
 
-    private func reportProgress(downloadTotal: Int64, downloaded: Int64, uploaded: Int64) {
+    /// Progress from the body callbacks, for passes where libcurl doesn't call back for it.
+    private func progressTick() {
+        guard progress != nil else { return }
+        let now = ContinuousClock.now
+        guard now - lastProgressAt >= CurlTransfer.progressInterval else { return }
+        lastProgressAt = now
+        reportProgress(downloaded: bytesReceived, uploaded: bodyOffset)
+    }
+
+    private func reportProgress(downloaded: Int64, uploaded: Int64) {
         guard let progress else { return }
         let update: TransferProgress
         if reportsUpload {
@@ -322,7 +352,8 @@ final class CurlTransfer: @unchecked Sendable {
             update = TransferProgress(bytesDone: sink == nil ? downloaded : bytesReceived,
                                       bytesTotal: downloadTotal > 0 ? downloadTotal : nil)
         }
-        guard update.bytesDone != lastProgressBytes else { return }
+        // Monotonic: the two sources (libcurl's counters and ours) may disagree slightly.
+        guard update.bytesDone > lastProgressBytes else { return }
         lastProgressBytes = update.bytesDone
         progress(update)
     }
@@ -337,6 +368,8 @@ final class CurlTransfer: @unchecked Sendable {
         _ = fichier_curl_easy_getinfo_off_t(easy, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
         var requestSize = 0
         _ = fichier_curl_easy_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestSize)
+        var pretransfer: curl_off_t = 0
+        _ = fichier_curl_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
         var responseCode = 0
         _ = fichier_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &responseCode)
         let detail = String(cString: errorBuffer)
@@ -344,8 +377,11 @@ final class CurlTransfer: @unchecked Sendable {
 
         let unreachedCodes: Set<UInt32> = [CURLE_COULDNT_RESOLVE_PROXY.rawValue, CURLE_COULDNT_RESOLVE_HOST.rawValue,
                                            CURLE_COULDNT_CONNECT.rawValue]
+        // Nothing was sent when no body byte left and the transfer never got past connecting
+        // (pre-transfer time stays 0 until the request is about to be sent).
+        let neverReached = uploaded == 0 && (pretransfer == 0 || unreachedCodes.contains(code?.rawValue ?? 0))
         let facts = TransportFacts(
-            neverReachedServer: requestSize == 0 || unreachedCodes.contains(code?.rawValue ?? 0),
+            neverReachedServer: neverReached,
             bytesSent: Int64(uploaded),
             bodyFullySent: bodyLength > 0 ? Int64(uploaded) >= bodyLength : requestSize > 0)
 
@@ -364,8 +400,9 @@ final class CurlTransfer: @unchecked Sendable {
             error.transport = facts
             return .failure(error)
         }
-        if reportsUpload || progress != nil {
-            reportProgress(downloadTotal: Int64(downloaded), downloaded: Int64(downloaded), uploaded: Int64(uploaded))
+        if progress != nil {
+            if downloadTotal <= 0 { downloadTotal = Int64(downloaded) }
+            reportProgress(downloaded: Int64(downloaded), uploaded: Int64(uploaded))
         }
         return .success(HTTPResponse(status: status != 0 ? status : responseCode, headers: headers,
                                      body: responseBody, bytesSent: Int64(uploaded), bytesReceived: bytesReceived))

@@ -29,7 +29,9 @@ struct APIError: Error, Sendable, Equatable {
     }
     static let folderExists = APIError(
         status: .forbidden, message: "Another folder with the same name already exists #903")
-    static let folderNotEmpty = APIError(status: .forbidden, message: "Folder is not empty #904")
+    /// 200 + KO: rclone checks `status` after a 2xx reply of folder/rm, which suggests the
+    /// service refuses this way.
+    static let folderNotEmpty = APIError(status: .ok, message: "Folder is not empty #904")
     static func invalidName(_ name: String) -> APIError {
         APIError(status: .forbidden, message: "Invalid name: \(name) #905")
     }

@@ -70,7 +70,7 @@ struct APIGateway: Sendable {
     /// An injected failure: nginx's HTML page for 5xx (what a broken backend looks like),
     /// a JSON KO otherwise.
     static func injectedFailure(_ code: Int) -> Response {
-        let status = HTTPResponse.Status(code: code)
+        let status = HTTPStatusText.status(code)
         if code >= 500 { return .nginxError(status) }
         return .json(["status": "KO", "message": .string("Injected failure #\(code)")], status: status)
     }

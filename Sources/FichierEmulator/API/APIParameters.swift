@@ -90,12 +90,3 @@ struct APIParameters: Sendable {
         try int(key) ?? 0
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var view = self[...]
-        while let first = view.first, first == " " || first == "\t" || first == "\n" || first == "\r" { view = view.dropFirst() }
-        while let last = view.last, last == " " || last == "\t" || last == "\n" || last == "\r" { view = view.dropLast() }
-        return String(view)
-    }
-}

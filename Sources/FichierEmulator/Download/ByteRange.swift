@@ -32,7 +32,3 @@ enum ByteRange: Equatable, Sendable {
         return .partial(start: start, end: end)
     }
 }
-
-extension Substring {
-    var trimmingSpaces: String { String(self).trimmingSpaces }
-}

@@ -15,12 +15,3 @@ public enum UploadFault: Sendable, Equatable {
     /// The connection is reset after this many body bytes; nothing is stored.
     case dropConnection(afterBytes: Int64)
 }
-
-/// One request the emulator answered, for tests (pacing, retries).
-public struct EmulatorRequestRecord: Sendable, Equatable {
-    public var method: String
-    /// Path without the query string.
-    public var path: String
-    public var time: ContinuousClock.Instant
-    public var status: Int
-}

@@ -15,13 +15,13 @@ final class EmulatorCore: Sendable {
 
     init(configuration: EmulatorConfiguration, dataDirectory: String) {
         self.configuration = configuration
-        store = EmulatorStore(directory: dataDirectory, storage: configuration.storage)
-        faults = FaultInjector(rateLimits: configuration.rateLimits, latency: configuration.latency)
-        sessions = UploadSessions(reportLifetime: configuration.uploadReportLifetime)
-        keys = Set(configuration.apiKeys.map(\.trimmingSpaces).filter { !$0.isEmpty })
         var logger = configuration.logger ?? Logger(label: "fichier.emulator", factory: { _ in SwiftLogNoOpLogHandler() })
         if configuration.logger == nil { logger.logLevel = .critical }
         self.logger = logger
+        store = EmulatorStore(directory: dataDirectory, storage: configuration.storage, logger: logger)
+        faults = FaultInjector(rateLimits: configuration.rateLimits, latency: configuration.latency)
+        sessions = UploadSessions(reportLifetime: configuration.uploadReportLifetime)
+        keys = Set(configuration.apiKeys.map(\.trimmingSpaces).filter { !$0.isEmpty })
         remote = RemoteUploads(store: store, logger: logger)
     }
 

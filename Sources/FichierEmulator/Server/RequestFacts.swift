@@ -21,7 +21,7 @@ struct RequestFacts: Sendable {
         } else {
             host = fallbackHost
         }
-        let forwarded = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased()
+        let forwarded = request.headers[.forwardedProto]?.lowercased()
         scheme = forwarded == "https" ? "https" : "http"
         self.clientAddress = clientAddress
         bearerKey = Self.bearerKey(in: request.headers[.authorization])

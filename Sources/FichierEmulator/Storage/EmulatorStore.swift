@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// The emulator's storage: the state (folders, files, account, remote tasks) under one lock,
@@ -8,6 +9,7 @@ import Synchronization
 final class EmulatorStore: Sendable {
     let directory: String
     let storage: EmulatorConfiguration.Storage
+    private let logger: Logger
     private let state = Mutex(EmulatorState())
     private let opened = Mutex(false)
     private let saver = Mutex(SaveState())
@@ -22,9 +24,10 @@ final class EmulatorStore: Sendable {
     var blobDirectory: String { directory + "/blobs" }
     var incomingDirectory: String { directory + "/incoming" }
 
-    init(directory: String, storage: EmulatorConfiguration.Storage) {
+    init(directory: String, storage: EmulatorConfiguration.Storage, logger: Logger) {
         self.directory = directory
         self.storage = storage
+        self.logger = logger
     }
 
     /// Creates the directories and loads `state.json` when present. Leftovers of interrupted
@@ -98,6 +101,8 @@ final class EmulatorStore: Sendable {
         }
     }
 
+    /// Writes soon after the first change, then at most every `saveInterval` while changes
+    /// keep coming, so a stream of small uploads does not turn into a stream of rewrites.
     private func saveLoop() async {
         try? await Task.sleep(for: .milliseconds(20))
         while true {
@@ -111,8 +116,11 @@ final class EmulatorStore: Sendable {
             }
             guard proceed else { return }
             writeState()
+            try? await Task.sleep(for: Self.saveInterval)
         }
     }
+
+    static let saveInterval = Duration.milliseconds(250)
 
     /// Waits for a pending save and writes the state once more; used on shutdown.
     func flush() async {
@@ -131,28 +139,10 @@ final class EmulatorStore: Sendable {
             saver.withLock { $0.lastError = nil }
         } catch {
             saver.withLock { $0.lastError = "\(error)" }
+            logger.error("cannot save the emulator state: \(error)")
         }
     }
 
     /// The last persistence failure, if the most recent save failed.
     var lastSaveError: String? { saver.withLock { $0.lastError } }
-}
-
-/// Errors of the emulator's own lifecycle and admin API.
-public enum EmulatorError: Error, Sendable, CustomStringConvertible {
-    case notStarted
-    case alreadyStarted
-    case corruptState(path: String, reason: String)
-    case invalidArgument(String)
-    case storage(String)
-
-    public var description: String {
-        switch self {
-        case .notStarted: "the emulator is not running"
-        case .alreadyStarted: "the emulator was already started"
-        case .corruptState(let path, let reason): "cannot read \(path): \(reason)"
-        case .invalidArgument(let message): message
-        case .storage(let message): "storage error: \(message)"
-        }
-    }
 }

@@ -38,6 +38,7 @@ struct UploadNode: Sendable {
         let receiver = UploadReceiver(store: core.store)
         let parser = Self.boundary(of: request.headers[.contentType]).flatMap { MultipartParser(boundary: $0) }
         var parseFailed = parser == nil
+        var storageFailed = false
         var received: Int64 = 0
 
         do {
@@ -52,6 +53,12 @@ struct UploadNode: Sendable {
                 guard !parseFailed, let parser else { continue }
                 do {
                     try buffer.withUnsafeReadableBytes { try parser.feed($0, to: receiver) }
+                } catch let error as StorageError {
+                    // The node cannot write: the service's "cannot open the destination file".
+                    parseFailed = true
+                    storageFailed = true
+                    receiver.discardAll()
+                    core.logger.error("upload \(uploadID): \(error)")
                 } catch {
                     parseFailed = true
                     receiver.discardAll()
@@ -76,14 +83,14 @@ struct UploadNode: Sendable {
         case .serverError(let status)?:
             receiver.discardAll()
             core.sessions.release(uploadID)
-            return .html(NodePages.error(NodePages.serverError), status: HTTPResponse.Status(code: status))
+            return .html(NodePages.error(NodePages.serverError), status: HTTPStatusText.status(status))
         default:
             break
         }
         guard !parseFailed else {
             receiver.discardAll()
             core.sessions.release(uploadID)
-            return .html(NodePages.error(NodePages.noFileFound))
+            return .html(NodePages.error(storageFailed ? NodePages.cannotOpenDestination : NodePages.noFileFound))
         }
 
         let identified = core.isAcceptedKey(facts.bearerKey)
@@ -204,7 +211,7 @@ struct UploadNode: Sendable {
     /// 0 for HTML; 1 for JSON; 2 for readable JSON. From the `JSON` header (any case) or the
     /// `JSON`/`json` query parameter.
     static func jsonMode(_ request: Request) -> Int {
-        let header = request.headers[HTTPField.Name("JSON")!]?.trimmingSpaces
+        let header = request.headers[.jsonRequest]?.trimmingSpaces
         let query = request.uri.queryParameters["JSON"] ?? request.uri.queryParameters["json"]
         for value in [header, query.map(String.init)] {
             if let value, let mode = Int(value), mode == 1 || mode == 2 { return mode }

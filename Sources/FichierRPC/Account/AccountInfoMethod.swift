@@ -53,7 +53,7 @@ enum AccountInfoMethod {
     }
 
     static func register(in registry: inout MethodRegistry, service: FichierService) {
-        registry.register("account/info") { (_: Params, _: RequestContext) async throws -> Result in
+        registry.register("account/info", service.tracked { (_: Params, _: RequestContext) async throws -> Result in
             let info = try await service.client.userInfo()
             let raw = info.raw
             let allowed = raw.member("allowed_cold_storage", "available_cold_storage")?.int64Value
@@ -67,6 +67,6 @@ enum AccountInfoMethod {
                           subscriptionEnd: ISOTime.string(info.subscriptionEnd), storage: storage,
                           cdnCredits: info.cdnCredits, useCDN: info.usesCDN, uploadForbidden: info.uploadForbidden,
                           overquota: info.overQuota, raw: .object(rawFields))
-        }
+        })
     }
 }

@@ -8,12 +8,20 @@ public final class FichierService: Sendable {
     public let resolver: PathResolver
     let snapshots: ListingSnapshots
     let pipeline: TransferPipeline
+    let active = ActiveRequests()
 
     public init(client: FichierClient) {
         self.client = client
         resolver = PathResolver(client: client)
         snapshots = ListingSnapshots()
         pipeline = TransferPipeline()
+        let events = client.pacerEvents
+        Task { [weak active] in
+            for await event in events {
+                guard let active else { return }
+                active.forward(event)
+            }
+        }
     }
 
     var locator: RemoteLocator {

@@ -17,7 +17,7 @@ enum CopyMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("fs/copy", ordering: { (params: MoveCopyParams) throws -> [OrderingKey] in
             try params.orderingKeys(sourceIsRead: true)
-        }) { (params: MoveCopyParams, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: MoveCopyParams, _: RequestContext) async throws -> Result in
             let target = try params.target()
             let destination = try params.destination()
             let rename = try params.newName()
@@ -64,7 +64,7 @@ enum CopyMethod {
                 return Result(items: copies.map { MovedItem(type: "file", from: $0.sourceURL, url: $0.url) },
                               to: destination.description, copiedFiles: copies.count, copiedFolders: 0)
             }
-        }
+        })
     }
 
     private static func copyFiles(_ urls: [String], to folder: FolderID, rename: String?, service: FichierService,

@@ -23,7 +23,7 @@ enum DeleteMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("fs/delete", ordering: { (params: Params) throws -> [OrderingKey] in
             try RemoteParams.target(path: params.path, url: params.url, urls: params.urls, allowURLs: true).mutationKeys
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             let missingOk = params.missingOk ?? true
             switch try RemoteParams.target(path: params.path, url: params.url, urls: params.urls, allowURLs: true) {
             case .path(let path):
@@ -43,7 +43,7 @@ enum DeleteMethod {
             case .urls(let urls):
                 return try await remove(urls, service: service, missingOk: missingOk, shownAs: [:])
             }
-        }
+        })
     }
 
     /// file/rm.cgi refuses the whole call when one URL is unknown; with `missingOk` the URLs

@@ -37,9 +37,9 @@ enum ListMethod {
         registry.register("fs/list", ordering: { (params: Params) throws -> [OrderingKey] in
             guard params.cursor == nil, let path = params.path else { return [] }
             return PathKeys.read(try RemoteParams.path(path, field: "path"))
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             try await run(params, service: service)
-        }
+        })
     }
 
     static func run(_ params: Params, service: FichierService) async throws -> Result {

@@ -20,7 +20,7 @@ enum MkdirMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("fs/mkdir", ordering: { (params: Params) throws -> [OrderingKey] in
             PathKeys.mutation(try RemoteParams.path(params.path, field: "path"))
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             let path = try RemoteParams.path(params.path, field: "path")
             guard let parent = path.parent, let name = path.name else {
                 if params.parents == true { return Result(id: 0, name: "Root", path: "/", created: false) }
@@ -50,6 +50,6 @@ enum MkdirMethod {
             } catch let error as FichierError {
                 throw error.rpcError.about(path: path.description, subject: "folder")
             }
-        }
+        })
     }
 }

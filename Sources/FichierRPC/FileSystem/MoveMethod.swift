@@ -12,7 +12,7 @@ enum MoveMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("fs/move", ordering: { (params: MoveCopyParams) throws -> [OrderingKey] in
             try params.orderingKeys(sourceIsRead: false)
-        }) { (params: MoveCopyParams, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: MoveCopyParams, _: RequestContext) async throws -> Result in
             let target = try params.target()
             let destination = try params.destination()
             let rename = try params.newName()
@@ -79,7 +79,7 @@ enum MoveMethod {
                                     shown: urls.count == 1 ? urls[0] : nil)
                 return Result(items: urls.map { MovedItem(type: "file", from: $0, url: $0) }, to: destination.description)
             }
-        }
+        })
     }
 
     private static func moveFiles(_ urls: [String], to folder: FolderID, rename: String?, service: FichierService,

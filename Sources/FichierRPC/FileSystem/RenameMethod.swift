@@ -25,7 +25,7 @@ enum RenameMethod {
             let name = try RemoteParams.name(params.name, field: "name")
             guard case .path(let path) = target, let parent = path.parent else { return target.mutationKeys }
             return target.mutationKeys + PathKeys.mutation(try parent.appending(name))
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             let name = try RemoteParams.name(params.name, field: "name")
             switch try RemoteParams.target(path: params.path, url: params.url, urls: nil, allowURLs: false) {
             case .path(let path):
@@ -73,7 +73,7 @@ enum RenameMethod {
             case .urls:
                 throw RPCError.invalidParams(path: "urls", problem: "not accepted here")
             }
-        }
+        })
     }
 
     private static func renameFile(_ url: String, to name: String, service: FichierService, shown: String) async throws {

@@ -24,7 +24,7 @@ enum RmdirMethod {
         registry.register("fs/rmdir", ordering: { (params: Params) throws -> [OrderingKey] in
             if let path = params.path { return PathKeys.mutation(try RemoteParams.path(path, field: "path")) }
             return params.folderId.map { [.exclusive("folder:\($0)")] } ?? []
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             let id: FolderID
             var path: RemotePath?
             switch (params.path, params.folderId) {
@@ -43,28 +43,29 @@ enum RmdirMethod {
                 throw RPCError.invalidParams(path: "", problem: "give one of path or folderId")
             }
             let counts = RemovalCounts()
-            try await RPCError.reportingPartial({ counts.partial }) {
-                do {
-                    if params.recursive == true {
+            do {
+                if params.recursive == true {
+                    // Part-way through a tree, say what is already gone.
+                    try await RPCError.reportingPartial({ counts.partial }) {
                         try await removeTree(id, service: service, counts: counts)
-                    } else {
-                        let listing = try await service.resolver.listing(of: id)
-                        guard listing.subfolders.isEmpty, listing.files.isEmpty else {
-                            throw RPCError.mapping(
-                                kind: "not_empty",
-                                message: "\(path?.description ?? "folder \(id)") holds \(listing.subfolders.count) folder(s) and \(listing.files.count) file(s); use recursive")
-                        }
-                        try await service.client.removeFolder(id)
-                        counts.folders += 1
                     }
-                } catch let error as FichierError {
-                    throw error.rpcError.about(path: path?.description, subject: "folder")
-                } catch let error as RPCError {
-                    throw error.about(path: path?.description, subject: "folder")
+                } else {
+                    let listing = try await service.resolver.listing(of: id)
+                    guard listing.subfolders.isEmpty, listing.files.isEmpty else {
+                        throw RPCError.mapping(
+                            kind: "not_empty",
+                            message: "\(path?.description ?? "folder \(id)") holds \(listing.subfolders.count) folder(s) and \(listing.files.count) file(s); use recursive")
+                    }
+                    try await service.client.removeFolder(id)
+                    counts.folders += 1
                 }
+            } catch let error as FichierError {
+                throw error.rpcError.about(path: path?.description, subject: "folder")
+            } catch let error as RPCError {
+                throw error.about(path: path?.description, subject: "folder")
             }
             return Result(id: id, path: path?.description, removedFiles: counts.files, removedFolders: counts.folders)
-        }
+        })
     }
 
     static func refuseRoot() -> RPCError {

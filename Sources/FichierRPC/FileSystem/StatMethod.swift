@@ -23,7 +23,7 @@ enum StatMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("fs/stat", ordering: { (params: Params) throws -> [OrderingKey] in
             try RemoteParams.target(path: params.path, url: params.url, urls: nil, allowURLs: false).readKeys
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             switch try RemoteParams.target(path: params.path, url: params.url, urls: nil, allowURLs: false) {
             case .path(let path):
                 switch try await service.locator.item(path) {
@@ -45,6 +45,6 @@ enum StatMethod {
             case .urls:
                 throw RPCError.invalidParams(path: "urls", problem: "not accepted here")
             }
-        }
+        })
     }
 }

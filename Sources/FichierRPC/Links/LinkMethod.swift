@@ -24,7 +24,7 @@ enum LinkMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("link/get", ordering: { (params: Params) throws -> [OrderingKey] in
             try RemoteParams.target(path: params.path, url: params.url, urls: nil, allowURLs: false).readKeys
-        }) { (params: Params, _: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, _: RequestContext) async throws -> Result in
             let fileURL: String
             let shown: String
             switch try RemoteParams.target(path: params.path, url: params.url, urls: nil, allowURLs: false) {
@@ -46,6 +46,6 @@ enum LinkMethod {
             } catch let error as FichierError {
                 throw error.rpcError.about(path: shown, subject: "file")
             }
-        }
+        })
     }
 }

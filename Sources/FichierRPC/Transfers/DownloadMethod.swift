@@ -40,9 +40,9 @@ enum DownloadMethod {
         registry.register("transfer/download", kind: .transfer, ordering: { (params: Params) throws -> [OrderingKey] in
             let target = try RemoteParams.target(path: params.remote, url: params.url, urls: nil, allowURLs: false, pathField: "remote")
             return target.readKeys + [.exclusive("local:" + LocalFiles.absolute(params.local))]
-        }) { (params: Params, context: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, context: RequestContext) async throws -> Result in
             try await run(params, context: context, service: service)
-        }
+        })
     }
 
     static func run(_ params: Params, context: RequestContext, service: FichierService) async throws -> Result {

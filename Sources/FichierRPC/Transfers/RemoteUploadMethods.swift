@@ -27,8 +27,19 @@ enum RemoteUploadMethods {
     struct TaskSummary: Encodable, Sendable {
         var id: Int
         var requestedAt: String?
+        /// Null until 1fichier ran the task.
         var executedAt: String?
         var done: Bool
+
+        private enum CodingKeys: String, CodingKey { case id, requestedAt, executedAt, done }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(requestedAt, forKey: .requestedAt)
+            try container.encode(executedAt, forKey: .executedAt)
+            try container.encode(done, forKey: .done)
+        }
     }
 
     struct UrlResult: Encodable, Sendable {
@@ -42,10 +53,24 @@ enum RemoteUploadMethods {
     struct TaskDetail: Encodable, Sendable {
         var id: Int
         var requestedAt: String?
+        /// Null until 1fichier ran the task.
         var executedAt: String?
         var done: Bool
         var urls: [String]
+        /// One per URL once the task ran.
         var results: [UrlResult]
+
+        private enum CodingKeys: String, CodingKey { case id, requestedAt, executedAt, done, urls, results }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(requestedAt, forKey: .requestedAt)
+            try container.encode(executedAt, forKey: .executedAt)
+            try container.encode(done, forKey: .done)
+            try container.encode(urls, forKey: .urls)
+            try container.encode(results, forKey: .results)
+        }
     }
 
     /// One task in detail (`id` given) or every task.
@@ -69,7 +94,7 @@ enum RemoteUploadMethods {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("transfer/remote", ordering: { (params: RequestParams) throws -> [OrderingKey] in
             PathKeys.read(try RemoteParams.path(params.to ?? "/", field: "to"))
-        }) { (params: RequestParams, _: RequestContext) async throws -> RequestResult in
+        }, service.tracked { (params: RequestParams, _: RequestContext) async throws -> RequestResult in
             guard !params.urls.isEmpty else { throw RPCError.invalidParams(path: "urls", problem: "must not be empty") }
             var urls: [String] = []
             for (index, url) in params.urls.enumerated() {
@@ -93,9 +118,9 @@ enum RemoteUploadMethods {
             return RequestResult(id: request.id, urls: request.urls.isEmpty ? urls : request.urls,
                                  to: destination.description, folderId: folderID,
                                  requestedAt: ISOTime.string(request.requestedAt))
-        }
+        })
 
-        registry.register("transfer/remote/status") { (params: StatusParams, _: RequestContext) async throws -> StatusResult in
+        registry.register("transfer/remote/status", service.tracked { (params: StatusParams, _: RequestContext) async throws -> StatusResult in
             if let id = params.id {
                 let info: RemoteUploadInfo
                 do {
@@ -112,6 +137,6 @@ enum RemoteUploadMethods {
             let tasks = try await service.client.listRemoteUploads()
             return .list(tasks.map { TaskSummary(id: $0.id, requestedAt: ISOTime.string($0.requestedAt),
                                                  executedAt: ISOTime.string($0.executedAt), done: $0.isDone) })
-        }
+        })
     }
 }

@@ -97,9 +97,9 @@ enum UploadMethod {
     static func register(in registry: inout MethodRegistry, service: FichierService) {
         registry.register("transfer/upload", kind: .transfer, ordering: { (params: Params) throws -> [OrderingKey] in
             PathKeys.mutation(try target(params).path)
-        }) { (params: Params, context: RequestContext) async throws -> Result in
+        }, service.tracked { (params: Params, context: RequestContext) async throws -> Result in
             try await run(params, context: context, service: service)
-        }
+        })
     }
 
     static func run(_ params: Params, context: RequestContext, service: FichierService) async throws -> Result {

@@ -9,6 +9,8 @@ struct Curl {
         var body: Data
         var exitCode: Int32
         var standardError: String
+        /// The extra `--write-out` text requested, if any.
+        var writeOut: String
 
         var text: String { String(decoding: body, as: UTF8.self) }
 
@@ -34,7 +36,7 @@ struct Curl {
 
     /// Runs `curl -sS` with `arguments`; the body goes to a temporary file. Never blocks a
     /// concurrency thread (the emulator under test may run in this process).
-    static func run(_ arguments: [String], timeout: TimeInterval = 120) async throws -> Result {
+    static func run(_ arguments: [String], timeout: TimeInterval = 120, writeOut: String = "") async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -42,24 +44,26 @@ struct Curl {
         let headerPath = directory.appendingPathComponent("headers").path
         let outPath = directory.appendingPathComponent("out").path
         let errPath = directory.appendingPathComponent("err").path
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["-sS", "--max-time", String(Int(timeout)), "-o", bodyPath, "-D", headerPath,
-                             "-w", "%{http_code}"] + arguments
+                             "-w", "%{http_code}\n\(writeOut)"] + arguments
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardInput = FileHandle.nullDevice
         let status = try await ProcessRunner.run(process)
         let headerText = (try? String(contentsOfFile: headerPath, encoding: .utf8)) ?? ""
         let outText = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let outLines = outText.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         return Result(
-            status: Int(outText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0,
+            status: Int(outLines.first ?? "") ?? 0,
             headers: parseHeaders(headerText),
             body: (try? Data(contentsOf: URL(fileURLWithPath: bodyPath))) ?? Data(),
             exitCode: status,
-            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+            standardError: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+            writeOut: outLines.count > 1 ? String(outLines[1]) : "")
     }
 
     /// Headers of the last response in a `-D` dump (interim 100 responses skipped).
