@@ -72,6 +72,19 @@ struct EncryptedNames: Sendable {
         return names
     }
 
+    /// The name to store a file under when the user renames it to `name`, keeping the scheme
+    /// of its current stored name `current`: encrypted name, `NAME.age`, or plain.
+    func storedName(renaming current: String, to name: String) throws(RPCError) -> String {
+        guard active else { return name }
+        if Self.looksEncrypted(current), let cipher, (try? cipher.decrypt(current)) != nil {
+            return try Self.remoteName(for: name, encryptNames: true, cipher: cipher)
+        }
+        if view(of: current).encrypted && !Self.looksEncrypted(current) && !name.hasSuffix(Self.suffix) {
+            return name + Self.suffix
+        }
+        return name
+    }
+
     /// Whether `name` has the shape of a `NameCipher` name: lowercase base32 (`a–z`, `2–7`)
     /// of 32, 48, … 144 bytes.
     static func looksEncrypted(_ name: String) -> Bool {

@@ -81,13 +81,22 @@ public final class SessionEncryption: Sendable {
     // MARK: Downloads
 
     /// `transfer/download {decrypt}`.
-    enum DecryptMode: String, Sendable, CaseIterable {
+    enum DecryptMode: String, Sendable, CaseIterable, Decodable {
         /// Decrypt age files (recognised by their first bytes) with the vault's identities.
         case auto
         /// The file must be an age file.
         case always
         /// Write the bytes as stored.
         case never
+
+        init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let mode = DecryptMode(rawValue: text) else {
+                throw RPCError.invalidParams(path: ParamsDecoding.path(decoder.codingPath),
+                                             problem: "expected one of auto, always, never")
+            }
+            self = mode
+        }
     }
 
     /// The stage for a download of the file stored as `remoteName`, or nil to write the
