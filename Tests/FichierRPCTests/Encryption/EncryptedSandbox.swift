@@ -23,12 +23,12 @@ final class EncryptedSandbox: @unchecked Sendable {
     ///   - profile: changes to the vault profile before the start (defaults, extra recipients).
     static func start(unlocked: Bool = true, keyFromVault: Bool = false,
                       profile: ((inout VaultProfile) throws -> Void)? = nil) async throws -> EncryptedSandbox {
-        let files = try TestVault(apiKey: keyFromVault ? key : nil)
+        let files = try await TestVault.make(apiKey: keyFromVault ? key : nil)
         if let profile {
-            try files.open().update { contents in try contents.updateProfile(profile) }
+            try await files.opened().update { contents in try contents.updateProfile(profile) }
         }
         let vault = SessionVault(path: files.path)
-        if unlocked { try vault.adopt(try files.open()) }
+        if unlocked { try vault.adopt(try await files.opened()) }
         let emulator = Emulator(EmulatorConfiguration(apiKeys: [key]))
         try await emulator.start()
         let credentials: any CredentialProvider = keyFromVault ? VaultCredentials(vault: vault) : StaticCredentials(APIKey(key))
@@ -53,7 +53,7 @@ final class EncryptedSandbox: @unchecked Sendable {
         directory = files.directory
     }
 
-    func call(_ method: String, _ params: String = "{}", timeout: Duration = .seconds(60)) async throws -> Message {
+    func call(_ method: String, _ params: String = "{}", timeout: Duration = .seconds(120)) async throws -> Message {
         let id = ids.withLock { $0 += 1; return $0 }
         server.request(id, method, params)
         return try await server.output.response(id, timeout: timeout)

@@ -247,8 +247,8 @@ struct EncryptedTransferTests {
         #expect(locked.errorKind == "vault_locked")
         sandbox.server.request(1, "vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#)
         sandbox.server.request(2, "fs/list", #"{"path":"/"}"#)
-        #expect(try await sandbox.server.output.response(2).result != nil)
-        #expect(try await sandbox.server.output.response(1).result?["apiKeySource"] as? String == "vault")
+        #expect(try await sandbox.server.output.reply(2).result != nil)
+        #expect(try await sandbox.server.output.reply(1).result?["apiKeySource"] as? String == "vault")
         try await sandbox.stop()
     }
 }

@@ -28,6 +28,16 @@ final class TestVault: @unchecked Sendable {
         try Vault.open(at: path, secret: .passphrase(SecureBytes(Array(Self.passphrase.utf8))))
     }
 
+    /// Argon2id runs on a thread of its own, not on one of the few threads of the
+    /// cooperative pool that parallel tests share.
+    static func make(create: Bool = true, apiKey: String? = nil) async throws -> TestVault {
+        try await offPool { try TestVault(create: create, apiKey: apiKey) }
+    }
+
+    func opened() async throws -> Vault {
+        try await offPool { try self.open() }
+    }
+
     deinit {
         try? FileManager.default.removeItem(at: directory)
     }
@@ -73,38 +83,38 @@ struct VaultMethodTests {
 
     @Test("Status, wrong passphrase, unlock with escapes, lock — never a secret on the wire")
     func unlockAndLock() async throws {
-        let files = try TestVault(apiKey: "canaryAPIKEY0123456789abcdefABCD")
+        let files = try await TestVault.make(apiKey: "canaryAPIKEY0123456789abcdefABCD")
         let vault = SessionVault(path: files.path)
         let server = try Self.server(vault)
         server.request(1, "vault/status")
-        let locked = try await server.output.response(1)
+        let locked = try await server.output.reply(1)
         #expect(locked.result?["exists"] as? Bool == true)
         #expect(locked.result?["locked"] as? Bool == true)
         #expect(locked.result?["profiles"] == nil)
         #expect((locked.result?["slots"] as? [[String: Any]])?.first?["kind"] as? String == "passphrase")
 
         server.request(2, "test/needs-key")
-        #expect(try await server.output.response(2).errorCode == 1600)
+        #expect(try await server.output.reply(2).errorCode == 1600)
 
         server.request(3, "vault/unlock", #"{"passphrase":"wrong one"}"#)
-        let wrong = try await server.output.response(3)
+        let wrong = try await server.output.reply(3)
         #expect(wrong.errorCode == 1601)
         #expect(wrong.errorKind == "vault_bad_secret")
 
         server.request(4, "vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#)
-        let unlocked = try await server.output.response(4)
+        let unlocked = try await server.output.reply(4)
         #expect(unlocked.result?["locked"] as? Bool == false, "\(unlocked)")
         #expect(unlocked.result?["profile"] as? String == "default")
         #expect(unlocked.result?["hasApiKey"] as? Bool == true)
         #expect((unlocked.result?["recipient"] as? String)?.hasPrefix("age1") == true)
 
         server.request(5, "test/needs-key")
-        #expect(try await server.output.response(5).result?["keyLength"] as? Int == 32)
+        #expect(try await server.output.reply(5).result?["keyLength"] as? Int == 32)
 
         server.request(6, "vault/lock")
-        #expect(try await server.output.response(6).result?["locked"] as? Bool == true)
+        #expect(try await server.output.reply(6).result?["locked"] as? Bool == true)
         server.request(7, "test/needs-key")
-        #expect(try await server.output.response(7).errorCode == 1600)
+        #expect(try await server.output.reply(7).errorCode == 1600)
 
         server.closeInput()
         _ = try await server.exitStatus()
@@ -116,20 +126,20 @@ struct VaultMethodTests {
 
     @Test("A vault/unlock holds back the requests that arrive after it")
     func pipelinedUnlock() async throws {
-        let files = try TestVault(apiKey: "K0123456789")
+        let files = try await TestVault.make(apiKey: "K0123456789")
         let vault = SessionVault(path: files.path)
         let server = try Self.server(vault)
         server.request(1, "vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#)
         server.request(2, "test/needs-key")
         server.request(3, "vault/status")
-        #expect(try await server.output.response(2).result?["keyLength"] as? Int == 11)
-        #expect(try await server.output.response(3).result?["locked"] as? Bool == false)
+        #expect(try await server.output.reply(2).result?["keyLength"] as? Int == 11)
+        #expect(try await server.output.reply(3).result?["locked"] as? Bool == false)
         // A lock that arrives after an unlock wins, even while the unlock still derives its key.
         server.request(4, "vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#)
         server.request(5, "vault/lock")
         server.request(6, "test/needs-key")
-        #expect(try await server.output.response(4).result?["locked"] as? Bool == true)
-        #expect(try await server.output.response(6).errorCode == 1600)
+        #expect(try await server.output.reply(4).result?["locked"] as? Bool == true)
+        #expect(try await server.output.reply(6).errorCode == 1600)
         #expect(!vault.isUnlocked)
         server.closeInput()
         _ = try await server.exitStatus()
@@ -137,16 +147,16 @@ struct VaultMethodTests {
 
     @Test("Corrupted vault, missing vault, key file, bad params")
     func failures() async throws {
-        let files = try TestVault()
+        let files = try await TestVault.make()
         let keyFile = files.directory.appendingPathComponent("machine.key").path
-        try files.open().addKeyFile(at: keyFile)
+        try await files.opened().addKeyFile(at: keyFile)
         let vault = SessionVault(path: files.path)
         let server = try Self.server(vault, keySource: .environment)
 
         server.request(1, "vault/unlock", #"{"keyFile":"\#(keyFile)"}"#)
-        #expect(try await server.output.response(1).result?["locked"] as? Bool == false)
+        #expect(try await server.output.reply(1).result?["locked"] as? Bool == false)
         server.request(2, "test/needs-key")
-        let noKey = try await server.output.response(2)
+        let noKey = try await server.output.reply(2)
         #expect(noKey.errorCode == 1100)  // the key source is not the vault: no gate
         #expect((noKey.error?["message"] as? String)?.contains("no API key") == true)
 
@@ -154,20 +164,20 @@ struct VaultMethodTests {
                                     (12, #"{"passphrase":42}"#, "passphrase"), (13, #"{"passphrase":""}"#, "passphrase"),
                                     (14, #"{"passphrase":\#(TestVault.passphraseJSON),"profile":"nope"}"#, "profile")] {
             server.request(id, "vault/unlock", params)
-            let response = try await server.output.response(id)
+            let response = try await server.output.reply(id)
             #expect(response.errorCode == -32602, "\(params): \(response)")
             let errors = response.errorData?["errors"] as? [[String: Any]]
             #expect(errors?.first?["path"] as? String == field)
         }
         server.request(15, "vault/unlock", #"{"keyFile":"\#(files.directory.path)/absent.key"}"#)
-        #expect(try await server.output.response(15).errorCode == 1601)
+        #expect(try await server.output.reply(15).errorCode == 1601)
 
         // One flipped byte in the payload: corrupt, not a wrong passphrase.
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: files.path)))
         bytes[bytes.count / 2] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: files.path))
         server.request(20, "vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#)
-        let corrupt = try await server.output.response(20)
+        let corrupt = try await server.output.reply(20)
         #expect(corrupt.errorCode == 1602)
         #expect(corrupt.errorKind == "vault_corrupt")
         // The failed unlock left the earlier unlock in place.
@@ -178,20 +188,20 @@ struct VaultMethodTests {
         let missing = SessionVault(path: files.directory.appendingPathComponent("none").path)
         let other = try Self.server(missing)
         other.request(1, "vault/unlock", #"{"passphrase":"x"}"#)
-        #expect(try await other.output.response(1).errorCode == 1604)
+        #expect(try await other.output.reply(1).errorCode == 1604)
         other.request(2, "test/needs-key")
-        #expect(try await other.output.response(2).errorCode == 1604)
+        #expect(try await other.output.reply(2).errorCode == 1604)
         other.request(3, "vault/status")
-        #expect(try await other.output.response(3).result?["exists"] as? Bool == false)
+        #expect(try await other.output.reply(3).result?["exists"] as? Bool == false)
         other.closeInput()
         _ = try await other.exitStatus()
     }
 
     @Test("The vault locks itself after the idle time")
     func autoLock() async throws {
-        let files = try TestVault()
+        let files = try await TestVault.make()
         let vault = SessionVault(path: files.path, autoLock: .milliseconds(300))
-        try vault.adopt(try files.open())
+        try vault.adopt(try await files.opened())
         #expect(vault.isUnlocked)
         let deadline = ContinuousClock.now + .seconds(10)
         while vault.isUnlocked && ContinuousClock.now < deadline {
@@ -244,5 +254,21 @@ struct VaultMethodTests {
             #expect(error.code == code, "\(error)")
             #expect(exitStatus(for: error) == exit, "\(error)")
         }
+    }
+}
+
+/// Runs blocking work on a new thread.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        Thread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }.start()
+    }
+}
+
+extension LineCollector {
+    /// The terminal response to `id`, with a timeout generous enough for a loaded machine.
+    func reply(_ id: AnyHashable) async throws -> Message {
+        try await response(id, timeout: .seconds(120))
     }
 }
