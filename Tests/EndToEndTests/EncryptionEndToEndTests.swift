@@ -48,8 +48,22 @@ struct VaultFixture {
     }
 }
 
-/// Runs a tool to the end; returns its status.
-func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
+/// Runs blocking work (a long write, a child waited for) on a thread of its own, so parallel
+/// tests keep the cooperative pool.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        Thread {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }.start()
+    }
+}
+
+/// Runs a tool to the end (off the cooperative pool); returns its status.
+func runTool(_ path: String, _ arguments: [String]) async throws -> Int32 {
+    try await offPool { try runToolBlocking(path, arguments) }
+}
+
+private func runToolBlocking(_ path: String, _ arguments: [String]) throws -> Int32 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -123,7 +137,7 @@ struct EncryptionEndToEndTests {
         // What 1fichier stores is a plain age file: the stock tool opens it with the exported identity.
         let identity = try await vault.exportIdentity()
         let byAge = scratch.file("by-age.txt")
-        #expect(try runTool("/usr/bin/age", ["-d", "-i", identity, "-o", byAge, raw]) == 0)
+        #expect(try await runTool("/usr/bin/age", ["-d", "-i", identity, "-o", byAge, raw]) == 0)
         #expect(try String(contentsOfFile: byAge, encoding: .utf8) == "Dear diary, the weather is fine.\n")
     }
 
@@ -210,6 +224,31 @@ struct EncryptionEndToEndTests {
         await emulator.stop()
     }
 
+    @Test("--sandbox with a vault whose profile has an API key: the sandbox accepts it and the key comes from the vault")
+    func sandboxWithTheProfileKey() async throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let vault = try await VaultFixture(scratch: scratch, apiKey: "profilekey0123456789abcdefghijkl")
+        let serve = try ServeSession.sandbox(scratch.file("sandbox"), environment: vault.unlocking)
+        let status = try await serve.result("vault/status")
+        #expect(status["apiKeySource"] as? String == "vault")
+        #expect(status["hasApiKey"] as? Bool == true)
+        #expect(try await serve.call("fs/mkdir", #"{"path":"/a"}"#).result != nil)
+        #expect(try await serve.result("vault/lock")["locked"] as? Bool == true)
+        #expect(try await serve.call("fs/list", #"{"path":"/a"}"#).errorCode == 1600)
+        #expect(try await serve.call("vault/unlock", #"{"keyFile":"/nonexistent/key"}"#).errorCode == 1601)
+        #expect(try await serve.result("vault/unlock", #"{"passphrase":\#(jsonString(VaultFixture.passphrase))}"#)["locked"] as? Bool == false)
+        #expect(try await serve.call("fs/list", #"{"path":"/a"}"#).result != nil)
+        #expect(try await serve.finish() == 0)
+        // Without a key in the profile the sandbox uses its own generated key.
+        let bare = try await VaultFixture(scratch: try ScratchDirectory())
+        defer { bare.scratch.remove() }
+        let other = try ServeSession.sandbox(bare.scratch.file("sandbox"), environment: bare.unlocking)
+        #expect(try await other.result("vault/status")["apiKeySource"] as? String == "sandbox")
+        #expect(try await other.call("fs/list", #"{"path":"/"}"#).result != nil)
+        #expect(try await other.finish() == 0)
+    }
+
     @Test("1 GiB + 1 encrypted round trip through serve --sandbox: streamed, byte-identical, bounded memory")
     func oneGiB() async throws {
         let scratch = try ScratchDirectory()
@@ -217,7 +256,7 @@ struct EncryptionEndToEndTests {
         let vault = try await VaultFixture(scratch: scratch)
         let size: Int64 = (1 << 30) + 1
         let local = scratch.file("big.bin")
-        try writePattern(local, size: size)
+        try await offPool { try writePattern(local, size: size) }
         let serve = try ServeSession.sandbox(scratch.file("sandbox"), environment: vault.unlocking)
         _ = try await serve.result("initialize", #"{"capabilities":{"events":{"progress":false}}}"#)
 
@@ -244,7 +283,7 @@ struct EncryptionEndToEndTests {
                                                            #"{"remote":"/big/big.bin","local":\#(jsonString(back))}"#)
         #expect(downloaded["size"] as? Int64 == size)
         #expect(downloaded["decrypted"] as? Bool == true)
-        #expect(try runTool("/usr/bin/cmp", [local, back]) == 0)
+        #expect(try await runTool("/usr/bin/cmp", [local, back]) == 0)
         let peak = peakResidentBytes(serve.child.process.processIdentifier)
         #expect(try await serve.finish() == 0)
         let megabytes = Double(size) / 1e6

@@ -144,7 +144,8 @@ struct TransferStageTests {
     func alteredStanza() throws {
         let identity = X25519Identity.generate()
         var ciphertext = try Self.sealed(TestPattern.bytes(10), to: identity)
-        ciphertext[40] ^= 0x01
+        // Another canonical base64 character inside the ephemeral share (not its last one).
+        ciphertext[40] = ciphertext[40] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         let stage = DecryptionStage(mode: .always, identities: [identity])
         #expect(throws: FichierError.self) { try StageDriver.feed(ciphertext, into: try stage.wrap(MemorySink())) }
         #expect(stage.report.failure?.code == 1603)
