@@ -27,10 +27,17 @@ run: build
 
 ## make test: every test suite, from unit tests to the spawned binary: the conformance
 ## transcripts (protocol/examples) and the schema checks (protocol/schema) run inside it.
+## Each test target runs in its own process, one after the other, so that one target's
+## CPU-heavy tests cannot starve another's timing-sensitive ones (a test process has one
+## cooperative thread per core); all targets run even when one fails.
+TEST_TARGETS := $(notdir $(wildcard Tests/*Tests))
 test: test-deps
 	@$(SWIFT) build --product fichier 1>&2
 	@$(SWIFT) build --build-tests 1>&2
-	@$(SWIFT) test --skip-build 1>&2
+	@status=0; for target in $(TEST_TARGETS); do \
+	  echo "make test: $$target" 1>&2; \
+	  $(SWIFT) test --skip-build --filter "^$$target\." 1>&2 || status=1; \
+	done; exit $$status
 
 bench: deps
 	@scripts/ensure-packages $(BENCH_PKGS)

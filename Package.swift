@@ -92,6 +92,12 @@ let package = Package(
             name: "FichierEmulatorTests",
             dependencies: ["FichierEmulator", "FichierAPI"],
             swiftSettings: strict),
+        // Third-party 1fichier clients (rclone, pyOneFichierClient) against the emulator.
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["FichierEmulator", "FichierAPI"],
+            exclude: ["Support"],
+            swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["FichierEmulator", "FichierAPI"],

@@ -1,3 +1,4 @@
+import FichierAPI
 import Logging
 
 /// How an `Emulator` listens, stores and behaves. Everything but `apiKeys` has a default.

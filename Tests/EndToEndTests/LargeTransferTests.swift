@@ -3,7 +3,7 @@ import Testing
 
 /// Large transfers and folders through `fichier serve`, against `fichier emulator --discard`
 /// in another process. Data is generated (sparse files), never held in memory.
-@Suite("Large transfers and listings")
+@Suite("Large transfers and listings", .serialized)
 struct LargeTransferTests {
     @Test func oneGiBUploadWithThrottledMonotonicProgress() async throws {
         let emulator = try await EmulatorProcess(["--discard"])

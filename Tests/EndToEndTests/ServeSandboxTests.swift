@@ -74,7 +74,7 @@ struct ServeSandboxTests {
         Self.expectProtocolOnly(serve.output.raw)
         // The direct link is a secret: it reached the client, never the log.
         #expect(!serve.child.errors.text.contains(direct))
-        let check = try SchemaCheck.run(sent: serve.sent, received: serve.output.raw)
+        let check = try await SchemaCheck.run(sent: serve.sent, received: serve.output.raw)
         #expect(check.status == 0, "\(check.report)")
     }
 

@@ -17,7 +17,7 @@ struct TranscriptTests {
         let transcript = try Transcript(name: name, text: text)
         #expect(!transcript.steps.isEmpty)
         let (sent, received) = try await transcript.run()
-        let check = try SchemaCheck.run(sent: sent, received: received)
+        let check = try await SchemaCheck.run(sent: sent, received: received)
         #expect(check.status == 0, "\(name): \(check.report)")
     }
 

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import Testing
 @testable import FichierEmulator
@@ -34,7 +35,7 @@ import Testing
         let link = try #require((report["links"] as? [[String: Any]])?.first)
         #expect(link["filename"] as? String == "report.pdf")
         #expect(link["size"] as? String == "2500000")
-        #expect(link["whirlpool"] as? String == EmulatorWhirlpool.hex(of: bytes))
+        #expect(link["whirlpool"] as? String == Whirlpool.hex(of: bytes))
         let url = try #require(link["download"] as? String)
 
         // file/ls in that folder
@@ -178,7 +179,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        let hasher = EmulatorWhirlpool()
+        let hasher = Whirlpool()
         var chunk = TestFiles.pattern(1 << 20, seed: 99)
         var written = 0
         var index: UInt64 = 0

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import Testing
 @testable import FichierEmulator
@@ -129,7 +130,7 @@ import Testing
             let listing = try await emulator.ok("file/ls.cgi", "{\"folder_id\":\(folder)}")
             let item = try #require((listing["items"] as? [[String: Any]])?.first)
             #expect(item["url"] as? String == url)
-            #expect(item["checksum"] as? String == EmulatorWhirlpool.hex(of: bytes))
+            #expect(item["checksum"] as? String == Whirlpool.hex(of: bytes))
             #expect(try await emulator.ok("file/info.cgi", "{\"url\":\"\(url)\"}")["description"] as? String == "persisted")
             #expect(try await emulator.ok("user/info.cgi")["page_limit"] as? Int == 77)
             #expect(try await emulator.ok("remote/info.cgi", "{\"id\":\(remote)}")["execution_date"] as? String != "")
@@ -195,7 +196,7 @@ import Testing
             let file = try #require(emulator.admin.file(url: url))
             let bytes = try Data(contentsOf: URL(fileURLWithPath: try #require(file.storedPath)))
             #expect(bytes.count == 4_096)
-            #expect(file.whirlpool == EmulatorWhirlpool.hex(of: bytes))
+            #expect(file.whirlpool == Whirlpool.hex(of: bytes))
         }
     }
 }

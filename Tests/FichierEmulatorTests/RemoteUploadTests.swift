@@ -1,3 +1,4 @@
+import FichierAPI
 import Dispatch
 import Foundation
 import Testing
@@ -34,7 +35,7 @@ import Testing
             #expect(results[0]["download_link"] as? String == stored.url)
             #expect(stored.name == "source.bin")
             #expect(stored.size == Int64(bytes.count))
-            #expect(stored.whirlpool == EmulatorWhirlpool.hex(of: bytes))
+            #expect(stored.whirlpool == Whirlpool.hex(of: bytes))
             #expect(try await emulator.call("remote/info.cgi", #"{"id":999999}"#).status == 404)
             #expect(try await emulator.call("remote/request.cgi", #"{"urls":[]}"#).status == 403)
             #expect(try await emulator.call("remote/request.cgi", #"{"urls":["http://x/"],"folder_id":424242}"#).status == 404)
@@ -113,7 +114,7 @@ import Testing
             #expect(file.name == "named by server.bin")
             #expect(file.size == 10_240)
             let expected = (0..<40).flatMap { _ in (0..<256).map(UInt8.init) }
-            #expect(file.whirlpool == EmulatorWhirlpool.hex(of: expected))
+            #expect(file.whirlpool == Whirlpool.hex(of: expected))
         }
     }
 }

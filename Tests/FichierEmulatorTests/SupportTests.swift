@@ -22,44 +22,6 @@ import Testing
     }
 }
 
-@Suite struct ParisTimeTests {
-    @Test func formatsWinterAndSummerTime() {
-        // 2024-01-15 12:00:00 UTC is 13:00 in Paris; 2024-07-15 12:00:00 UTC is 14:00.
-        #expect(EmulatorParisTime.format(Date(timeIntervalSince1970: 1_705_320_000)) == "2024-01-15 13:00:00")
-        #expect(EmulatorParisTime.format(Date(timeIntervalSince1970: 1_721_044_800)) == "2024-07-15 14:00:00")
-    }
-
-    @Test func euRuleMatchesTheTimeZoneDatabase() throws {
-        let zone = try #require(TimeZone(identifier: "Europe/Paris"))
-        // Every 6 hours over three years, including both switches each year.
-        var seconds: Int64 = 1_672_531_200
-        while seconds < 1_767_225_600 {
-            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
-            #expect(EmulatorParisTime.euOffset(utcSeconds: seconds) == zone.secondsFromGMT(for: date), "\(date)")
-            seconds += 6 * 3_600
-        }
-        // Right around the 2025 spring switch (30 March 01:00 UTC).
-        #expect(EmulatorParisTime.euOffset(utcSeconds: 1_743_296_399) == 3_600)
-        #expect(EmulatorParisTime.euOffset(utcSeconds: 1_743_296_400) == 7_200)
-    }
-}
-
-@Suite struct WhirlpoolTests {
-    @Test func isoTestVectors() {
-        #expect(EmulatorWhirlpool.hex(of: [UInt8]()) == "19fa61d75522a4669b44e39c1d2e1726c530232130d407f89afee0964997f7a73e83be698b288febcf88e3e03c4f0757ea8964e59b63d93708b138cc42a66eb3")
-        #expect(EmulatorWhirlpool.hex(of: Array("abc".utf8)) == "4e2448a4c6f486bb16b6562c73b4020bf3043e3a731bce721ae1b303d97e6d4c7181eebdb6c57e277d0e34957114cbd6c797fc9d95d8b582d225292076d4eef5")
-    }
-
-    @Test func streamingEqualsOneShot() {
-        let data = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let hasher = EmulatorWhirlpool()
-        for start in stride(from: 0, to: data.count, by: 4_099) {
-            data[start..<min(data.count, start + 4_099)].withUnsafeBytes { hasher.update($0) }
-        }
-        #expect(hasher.finalize() == EmulatorWhirlpool.hex(of: data))
-    }
-}
-
 @Suite struct SmallPartsTests {
     @Test func frenchSizes() {
         #expect(FrenchSize.format(2) == "2 o")

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import Testing
 @testable import FichierEmulator
@@ -30,7 +31,7 @@ import Testing
                 #expect(link["filename"] as? String == "data.bin")
                 #expect(link["size"] as? String == "300000")
                 #expect(link["remove"] as? String == "")
-                #expect(link["whirlpool"] as? String == EmulatorWhirlpool.hex(of: bytes))
+                #expect(link["whirlpool"] as? String == Whirlpool.hex(of: bytes))
                 let url = try #require(link["download"] as? String)
                 #expect(url.range(of: #"^https://1fichier\.com/\?[a-z0-9]{20}$"#, options: .regularExpression) != nil)
                 let stored = try #require(emulator.admin.file(url: url))
@@ -158,7 +159,7 @@ import Testing
             #expect(result.status == 302)
             let stored = try #require(emulator.admin.allFiles.first)
             #expect(stored.size == Int64(data.count))
-            #expect(stored.whirlpool == EmulatorWhirlpool.hex(of: data))
+            #expect(stored.whirlpool == Whirlpool.hex(of: data))
         }
     }
 

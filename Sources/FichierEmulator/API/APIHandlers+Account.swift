@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 
 extension APIHandlers {
@@ -23,7 +24,7 @@ extension APIHandlers {
             "status": "OK",
             "email": .string(core.configuration.accountEmail),
             "offer": "1",
-            "subscription_end": .string(EmulatorParisTime.format(now.addingTimeInterval(365 * 86_400))),
+            "subscription_end": .string(ParisTime.format(now.addingTimeInterval(365 * 86_400))),
             "2fa": "0",
             "mail_rm": "0",
             "ftp_mode": .string(String(account.ftpMode)),
@@ -48,7 +49,7 @@ extension APIHandlers {
             "extended_quota_end": "",
             "overquota": .int(used > quota ? 1 : 0),
             "upload_forbidden": "0",
-            "stats_date": .string(EmulatorParisTime.format(now)),
+            "stats_date": .string(ParisTime.format(now)),
         ]
     }
 

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import HTTPTypes
 import Logging
@@ -122,7 +123,7 @@ extension APIHandlers {
         if let rename, !NameRules.isValid(rename) { throw .invalidName(rename) }
         let ids = try urls.map { url throws(APIError) in try fileID(url) }
         let now = Date()
-        let date = EmulatorParisTime.format(now)
+        let date = ParisTime.format(now)
         let copies = try store.mutate { state throws(APIError) -> [(from: StoredFile, to: StoredFile)] in
             guard state.folderExists(target) else { throw .resourceNotFound }
             var sources: [StoredFile] = []

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 
 extension APIHandlers {
@@ -38,7 +39,7 @@ extension APIHandlers {
             guard parent >= 0, state.folderExists(parent) else { throw .resourceNotFound }
             guard state.childFolder(named: name, in: parent) == nil else { throw .folderExists }
             let folder = StoredFolder(
-                id: state.nextFolderID, name: name, parentID: parent, createDate: EmulatorParisTime.now())
+                id: state.nextFolderID, name: name, parentID: parent, createDate: ParisTime.format(Date()))
             state.nextFolderID += 1
             state.insert(folder)
             return folder

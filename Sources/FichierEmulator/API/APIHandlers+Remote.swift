@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import HTTPTypes
 
@@ -21,7 +22,7 @@ extension APIHandlers {
             guard folder >= 0, state.folderExists(folder) else { throw .resourceNotFound }
             let task = RemoteTask(
                 id: state.nextRemoteID, urls: urls, headers: headers, folderID: folder,
-                requestDate: EmulatorParisTime.now())
+                requestDate: ParisTime.format(Date()))
             state.nextRemoteID += 1
             state.remoteTasks[task.id] = task
             return task

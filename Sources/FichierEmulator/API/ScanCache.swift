@@ -1,3 +1,5 @@
+import FichierAPI
+import Foundation
 import Synchronization
 
 /// Results of file/scan.cgi, cached for 6 hours like the service.
@@ -10,7 +12,7 @@ final class ScanCache: Sendable {
             if let cached = results[fileID], ContinuousClock.now - cached.at < .seconds(6 * 3_600) {
                 return cached.date
             }
-            results[fileID] = (EmulatorParisTime.now(), .now)
+            results[fileID] = (ParisTime.format(Date()), .now)
             return nil
         }
     }

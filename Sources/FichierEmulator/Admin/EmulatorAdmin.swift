@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 
 /// Seeds and inspects the emulator's state in-process, without going through HTTP or the rate
@@ -21,7 +22,7 @@ public final class EmulatorAdmin: Sendable {
                 guard state.folderExists(parent) else { throw .resourceNotFound }
                 if let existing = state.childFolder(named: name, in: parent) { return existing.id }
                 let folder = StoredFolder(
-                    id: state.nextFolderID, name: name, parentID: parent, createDate: EmulatorParisTime.now())
+                    id: state.nextFolderID, name: name, parentID: parent, createDate: ParisTime.format(Date()))
                 state.nextFolderID += 1
                 state.insert(folder)
                 return folder.id
@@ -71,7 +72,7 @@ public final class EmulatorAdmin: Sendable {
                 FileSystem.remove(temporary)
                 throw EmulatorError.storage("\(error)")
             }
-            checksum = EmulatorWhirlpool.hex(of: contents)
+            checksum = Whirlpool.hex(of: contents)
             blob = id
         }
         let stored = try insertFiles(
@@ -154,7 +155,7 @@ public final class EmulatorAdmin: Sendable {
     private func insertFiles(_ entries: [(id: String, name: String, blob: String?)], in folder: Int,
                              size: Int64, checksum: String) throws -> [StoredFile] {
         let now = Date()
-        let date = EmulatorParisTime.format(now)
+        let date = ParisTime.format(now)
         do {
             return try store.mutate { state throws(APIError) -> [StoredFile] in
                 guard state.folderExists(folder) else { throw .resourceNotFound }
@@ -177,7 +178,7 @@ public final class EmulatorAdmin: Sendable {
     private static func writePattern(to path: String, size: Int64) throws -> String {
         let chunk = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let file = try WritableFile(creating: path)
-        let hasher = EmulatorWhirlpool()
+        let hasher = Whirlpool()
         var remaining = size
         try chunk.withUnsafeBytes { bytes in
             while remaining > 0 {

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -111,7 +112,7 @@ struct RemoteFetcher: Sendable {
             let expected = response.headers.first(name: "Content-Length").flatMap { Int64($0) }
             let name = Self.fileName(disposition: response.headers.first(name: "Content-Disposition"), url: url)
             let output = store.storage == .disk ? try WritableFile(creating: store.incomingPath()) : nil
-            let hasher = store.storage == .disk ? EmulatorWhirlpool() : nil
+            let hasher = store.storage == .disk ? Whirlpool() : nil
             var size: Int64 = 0
             var finished = false
             do {

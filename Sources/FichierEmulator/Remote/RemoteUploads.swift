@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import Logging
 import Synchronization
@@ -71,7 +72,7 @@ final class RemoteUploads: Sendable {
         if Task.isCancelled { return }
         _ = try? store.mutate { state throws(APIError) in
             if state.remoteTasks[id]?.executionDate.isEmpty == true {
-                state.remoteTasks[id]?.executionDate = EmulatorParisTime.now()
+                state.remoteTasks[id]?.executionDate = ParisTime.format(Date())
             }
         }
     }
@@ -85,7 +86,7 @@ final class RemoteUploads: Sendable {
                 id: id, name: fetched.name, folderID: state.folderExists(folder) ? folder : 0, size: fetched.size,
                 checksum: fetched.checksum,
                 contentType: ContentTypes.guess(fileName: fetched.name, declared: fetched.declaredType),
-                date: EmulatorParisTime.format(now), created: now.timeIntervalSince1970,
+                date: ParisTime.format(now), created: now.timeIntervalSince1970,
                 sequence: state.takeSequence(), blob: fetched.temporaryPath == nil ? nil : id)
             state.insert(file)
             return file

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -132,7 +133,7 @@ struct UploadNode: Sendable {
         } ?? 0
         let password = receiver.fields["dpass"].flatMap { $0.isEmpty ? nil : $0 }
         let now = Date()
-        let date = EmulatorParisTime.format(now)
+        let date = ParisTime.format(now)
         var links: [UploadSessions.Report.Link] = []
         var refusedNames = false
         for file in receiver.files {

@@ -1,3 +1,5 @@
+import FichierAPI
+
 /// Consumes the parts of an upload.cgi body: `file[]` parts are streamed to temporary files
 /// (hashed on the way in disk mode, only counted in discard mode), form fields are collected.
 ///
@@ -20,7 +22,7 @@ final class UploadReceiver: MultipartPartHandler {
     static let maximumFiles = 500
 
     private enum Part {
-        case file(name: String, declaredType: String?, output: WritableFile?, hasher: EmulatorWhirlpool?, size: Int64)
+        case file(name: String, declaredType: String?, output: WritableFile?, hasher: Whirlpool?, size: Int64)
         case field(name: String, value: [UInt8])
         case ignored
     }
@@ -48,7 +50,7 @@ final class UploadReceiver: MultipartPartHandler {
             switch store.storage {
             case .disk:
                 let output = try WritableFile(creating: store.incomingPath())
-                part = .file(name: baseName, declaredType: declaredType, output: output, hasher: EmulatorWhirlpool(), size: 0)
+                part = .file(name: baseName, declaredType: declaredType, output: output, hasher: Whirlpool(), size: 0)
             case .discard:
                 part = .file(name: baseName, declaredType: declaredType, output: nil, hasher: nil, size: 0)
             }

@@ -1,19 +1,19 @@
-import Foundation
+import Dispatch
 
-/// Runs slow blocking work (Argon2id takes most of a second and 256 MiB) on a thread of its
-/// own, so it never occupies one of the few threads of Swift's cooperative pool.
+/// Runs blocking system calls (fsync of a large file, a rename) on a Dispatch thread instead
+/// of the cooperative pool, which has one thread per core: a flush of gigabytes must not stall
+/// every other request meanwhile.
 enum BlockingWork {
-    static func run<T: Sendable>(name: String = "fichier.blocking", _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let thread = Thread {
-                do {
-                    continuation.resume(returning: try body())
-                } catch {
-                    continuation.resume(throwing: error)
-                }
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try body() })
             }
-            thread.name = name
-            thread.start()
         }
     }
+}
+
+/// Hands a non-Sendable value to one other thread that alone uses it meanwhile.
+struct HandOff<Value>: @unchecked Sendable {
+    let value: Value
 }

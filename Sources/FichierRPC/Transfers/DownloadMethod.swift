@@ -80,9 +80,11 @@ enum DownloadMethod {
                                               reportsFinalizing: false)
         do {
             let token = try await service.client.downloadToken(url: remote.url)
+            context.log(.info, "downloading \(remote.shown) (\(remote.size) bytes) to \(local)")
             tracker.start()
             let outcome = try await service.client.download(token: token, into: sink, progress: tracker.handler)
-            try sink.finish()
+            let flushing = HandOff(value: sink)
+            try await BlockingWork.run { try flushing.value.finish() }
             guard outcome.bytesWritten == remote.size else {
                 throw RPCError.mapping(kind: "integrity",
                                        message: "received \(outcome.bytesWritten) bytes of \(remote.shown), which 1fichier lists with \(remote.size)",
@@ -102,7 +104,8 @@ enum DownloadMethod {
                 }
                 verified = true
             }
-            try LocalFiles.commit(partial, to: local)
+            let destinationPath = local
+            try await BlockingWork.run { try LocalFiles.commit(partial, to: destinationPath) }
             return Result(local: local, size: decryption?.report.plaintextBytes ?? outcome.bytesWritten, url: remote.url,
                           name: shownName, checksum: remote.checksum,
                           contentType: remote.contentType ?? outcome.contentType, verified: verified,

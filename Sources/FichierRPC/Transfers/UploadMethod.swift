@@ -174,6 +174,7 @@ enum UploadMethod {
 
         let tracker = TransferProgressTracker(context: context, phase: "uploading", total: body.length,
                                               reportsFinalizing: true)
+        context.log(.info, "uploading \(params.local ?? "data") (\(body.length) bytes) to \(target.path)")
         tracker.start()
         let uploaded: UploadedFile
         do {
@@ -235,6 +236,7 @@ enum UploadMethod {
             }
             replaced = old
         }
+        context.log(.info, "uploaded \(target.path) as \(uploaded.url)")
         return decorated(Result(url: uploaded.url, name: uploaded.name.isEmpty ? target.name : uploaded.name,
                                 path: target.path.description, size: uploaded.size, whirlpool: uploaded.whirlpool,
                                 removeURL: uploaded.removeURL, folderId: folderID, skipped: false, replaced: replaced,

@@ -82,7 +82,7 @@ public final class SessionVault: Sendable {
         let limits = self.limits
         let vault: Vault
         do {
-            vault = try await BlockingWork.run(name: "fichier.vault.unlock") {
+            vault = try await BlockingWork.run {
                 try Vault.open(at: path, secret: secret, limits: limits)
             }
         } catch let error as VaultError {

@@ -1,4 +1,9 @@
 import FichierCrypto
+#if canImport(CDispatch)
+// Depending on module build order, clang attributes `struct stat` to Dispatch's C module;
+// with MemberImportVisibility its fields are then only visible when that module is imported.
+import CDispatch
+#endif
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -18,7 +18,8 @@ enum SchemaCheck {
         var report: String
     }
 
-    static func run(sent: [String], received: [UInt8]) throws -> Outcome {
+    /// Runs the checker in a child process; waits without blocking a cooperative thread.
+    static func run(sent: [String], received: [UInt8]) async throws -> Outcome {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
         let sentPath = try scratch.write("sent.jsonl", sent.joined(separator: "\n") + "\n")
@@ -33,8 +34,16 @@ enum SchemaCheck {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, report: report)
+        let report = OutputLines(fd: pipe.fileHandleForReading.fileDescriptor)
+        let deadline = ContinuousClock.now + .seconds(120)
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                throw TestFailure("the schema checker did not finish")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await report.waitForEnd()
+        return Outcome(status: process.terminationStatus, report: report.text)
     }
 }

@@ -3,6 +3,11 @@ import Testing
 @testable import FichierAPI
 @testable import FichierEmulator
 
+/// Suites whose tests measure time or load the machine run one at a time, so the heavy
+/// transfers don't skew the pacing measurements.
+@Suite(.serialized) enum TimingSensitiveTests {}
+
+extension TimingSensitiveTests {
 /// The account-wide pacer as the emulator sees it.
 @Suite struct PacingTests {
     @Test func minimumSpacingMeasuredByTheEmulator() async throws {
@@ -82,4 +87,5 @@ import Testing
             #expect(gaps[2] < .seconds(1), "\(gaps)")
         }
     }
+}
 }

@@ -5,6 +5,7 @@ import Testing
 
 /// Streaming, concurrency and cancellation of real transfers (one at a time: they are heavy
 /// and some measure latencies).
+extension TimingSensitiveTests {
 @Suite(.serialized) struct TransferTests {
     /// The only big test: 1 GiB generated on the fly, streamed, checked against end.pl's Whirlpool.
     @Test func streamsAGibibyteAndMatchesTheWhirlpool() async throws {
@@ -157,6 +158,8 @@ import Testing
             #expect(sink.received.current < 64 << 20)
         }
     }
+}
+
 }
 
 /// A sink that takes its time (to keep a download running while a test cancels it); it

@@ -15,6 +15,7 @@ final class SandboxServer: @unchecked Sendable {
     static let key = "sandboxkey0123456789abcdefghijklm"
 
     static func start(configureEmulator: (inout EmulatorConfiguration) -> Void = { _ in },
+                      configureClient: (inout FichierConfiguration) -> Void = { _ in },
                       configureServer: (inout ServerConfiguration) -> Void = { _ in }) async throws -> SandboxServer {
         var configuration = EmulatorConfiguration(apiKeys: [key])
         configureEmulator(&configuration)
@@ -24,6 +25,7 @@ final class SandboxServer: @unchecked Sendable {
         client.pace = .zero
         client.listingWindow = .zero
         client.floodPause = .milliseconds(200)
+        configureClient(&client)
         let service = FichierService(client: FichierClient(configuration: client))
         var methods = MethodRegistry()
         FichierMethods.register(in: &methods, service: service)

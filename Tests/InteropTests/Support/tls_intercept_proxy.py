@@ -13,7 +13,8 @@ HTTPS_PROXY / HTTP_PROXY variables and accept an extra CA certificate, so this p
   * refuses every other host, so nothing leaves the machine.
 
 Usage: tls_intercept_proxy.py --upstream 127.0.0.1:PORT --state DIR
-Prints "PORT <n>" and "CA <path>" on stdout once listening, then serves until killed.
+Once listening it writes "PORT <n>" and "CA <path>" lines to DIR/ready (atomically) and to
+stdout, then serves until killed.
 """
 
 import argparse
@@ -248,8 +249,12 @@ def main():
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("127.0.0.1", 0))
     server.listen(64)
-    print(f"PORT {server.getsockname()[1]}", flush=True)
-    print(f"CA {ca}", flush=True)
+    announcement = f"PORT {server.getsockname()[1]}\nCA {ca}\n"
+    ready = os.path.join(args.state, "ready")
+    with open(ready + ".tmp", "w") as f:
+        f.write(announcement)
+    os.rename(ready + ".tmp", ready)
+    print(announcement, end="", flush=True)
     while True:
         client, _ = server.accept()
         threading.Thread(target=handle, args=(client, upstream_address, context), daemon=True).start()
