@@ -22,7 +22,8 @@ extension UploadMethod {
         decorated.remoteName = result.name
         decorated.name = user.name
         decorated.path = user.path.description
-        decorated.plaintextSize = plan.stage?.report.plaintextSize
+        // A skipped upload sent nothing: the existing file's plaintext size is not known here.
+        decorated.plaintextSize = result.skipped ? nil : plan.stage?.report.plaintextSize
         return decorated
     }
 }
