@@ -3,7 +3,7 @@
 
 SWIFT        ?= swift
 BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config tzdata
-TEST_PKGS    := age curl jq python3 python3-jsonschema rclone git-annex neovim shellcheck
+TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim shellcheck
 BENCH_PKGS   := time hyperfine valgrind
 DEBUG_BIN    := .build/debug/fichier
 
@@ -16,6 +16,7 @@ deps:
 
 test-deps: deps
 	@scripts/ensure-packages $(TEST_PKGS)
+	@scripts/fetch-interop-clients
 
 build: deps
 	@$(SWIFT) build 1>&2

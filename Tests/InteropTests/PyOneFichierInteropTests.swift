@@ -16,6 +16,8 @@ struct PyOneFichierInteropTests {
             var environment = harness.clientEnvironment
             environment["PYTHONPATH"] = packages.path
             environment["INTEROP_API_KEY"] = InteropHarness.apiKey
+            let folder = try harness.emulator.admin.makeFolder(named: "moved here", in: 0)
+            environment["INTEROP_FOLDER_ID"] = String(folder)
             let directory = harness.workDirectory.appendingPathComponent("python")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let result = try await ChildProcess.run(
@@ -30,7 +32,10 @@ struct PyOneFichierInteropTests {
             #expect(harness.emulator.admin.file(url: uploaded) == nil)
             let names = harness.emulator.admin.allFiles.map(\.name)
             #expect(names.contains("remote.bin"))
-            #expect(names.contains("moved.dat"))   // the copy, made after the move renamed the original
+            // The original was moved into `folder`, then removed; its copy went to the root (the
+            // client sends folder_id 0 with an empty sharing_user) under the moved name.
+            #expect(harness.emulator.admin.files(in: folder).isEmpty)
+            #expect(harness.emulator.admin.files(in: 0).map(\.name).contains("moved.dat"))
         }
     }
 }

@@ -98,7 +98,10 @@ final class InteropHarness: @unchecked Sendable {
 
     func stop() async {
         proxy.terminate()
-        proxy.waitUntilExit()
+        // Never block a cooperative thread on waitUntilExit: poll, and kill after a grace period.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while proxy.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if proxy.isRunning { kill(proxy.processIdentifier, SIGKILL) }
         await emulator.stop()
         try? FileManager.default.removeItem(at: workDirectory)
     }

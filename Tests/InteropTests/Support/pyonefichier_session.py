@@ -86,9 +86,13 @@ def main():
     report["remote_list"] = listed
     expect(any(entry.get("id") == created["id"] for entry in listed.get("data", [])), "remote/ls lacks the task")
 
-    moved = client.move_file([url], destination_folder=0, rename="moved.dat")
+    folder = int(os.environ["INTEROP_FOLDER_ID"])
+    moved = client.move_file([url], destination_folder=folder, rename="moved.dat")
     report["moved"] = moved
     expect(moved.get("moved") == 1, "file/mv did not move")
+    after = client.get_file_info(url)
+    report["after_move"] = after
+    expect(int(after["folder_id"]) == folder and after["filename"] == "moved.dat", "file/mv went elsewhere")
     copied = client.copy_file([url])
     report["copied"] = copied
     removed = client.remove_file([url])

@@ -20,6 +20,7 @@ stdout, then serves until killed.
 import argparse
 import os
 import select
+import signal
 import socket
 import ssl
 import subprocess
@@ -233,6 +234,9 @@ def handle(client, upstream_address, context):
 
 
 def main():
+    # A parent may have spawned us with signals blocked (Foundation's Process does); unblock
+    # them so that SIGTERM ends the proxy.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", required=True, help="emulator host:port")
     parser.add_argument("--state", required=True, help="directory for the generated certificates")
