@@ -6,6 +6,11 @@ import Logging
 /// time), so the rest of a folder is fetched in date windows (`DateWindowPlanner`). Each window
 /// is a listing of that folder: windowed `file/ls` calls of one folder are kept
 /// `listingWindow` apart (the 30-second rule), on top of the account-wide pacer.
+///
+/// The first `file/ls` after a `folder/ls` of the same folder is not held back: the two
+/// endpoints are counted apart (rclone issues both back to back for every directory). Should
+/// 1fichier count them together, its flood refusal pauses the account (`floodPause`) and the
+/// call is retried, so the listing still completes.
 extension FichierClient {
     /// Every file of `folder`: `file/ls.cgi`, continued in date windows while answers reach
     /// the cap. A folder of N files takes about N / 5,000 calls, one listing window apart.
