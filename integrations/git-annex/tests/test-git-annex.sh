@@ -3,13 +3,14 @@
 # `fichier emulator`: initremote, copy --to, drop, get, fsck --from, whereis, checkpresentkey
 # (present / absent / unknown when 1fichier is unreachable), testremote, concurrent jobs with
 # and without the ASYNC extension, enableremote in a clone, and an export remote.
-TEST_NAME=git-annex
-# shellcheck source=../../testlib.bash
+export TEST_NAME=git-annex
+# shellcheck source=SCRIPTDIR/../../testlib.bash
 source "$(dirname "$0")/../../testlib.bash"
 
 command -v git-annex >/dev/null || { log "git-annex is not installed"; exit 2; }
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck disable=SC2119 # no extra emulator options
 start_emulator
 
 # git-annex finds the remote on PATH; the key comes from a file named in the environment.
@@ -44,6 +45,7 @@ key_of() { git annex lookupkey "$1"; }
 # The path of a key on 1fichier for the hash layout: FOLDER/<first two of DIRHASH-LOWER>/KEY.
 remote_path() {
   local key=$1 folder=$2 hash
+  # shellcheck disable=SC2016 # a git-annex format, not a shell expansion
   hash=$(git annex examinekey --format '${hashdirlower}' "$key")
   printf '%s/%s/%s\n' "$folder" "${hash:0:2}" "$key"
 }
