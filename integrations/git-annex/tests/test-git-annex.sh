@@ -125,16 +125,25 @@ for i in 1 2 3 4 5 6 7 8; do
   check "many/f$i.bin intact after the round trips" cmp "many/f$i.bin" "$originals/many/f$i.bin"
 done
 
-log "a clone: enableremote, missing key"
+info=$(git annex info cloud 2>&1)
+expect_match "git annex info shows the folder (GETINFO)" "$info" "folder: /annex/test"
+
+log "a clone: enableremote, missing key; the helper as a link to the fichier binary"
 clone=$TEST_TMP/clone
 git clone -q "$repo" "$clone"
 cd "$clone"
+mkdir -p "$TEST_TMP/linkbin"
+ln -s "$FICHIER_BIN" "$TEST_TMP/linkbin/git-annex-remote-fichier"
+saved_path=$PATH
+PATH="$TEST_TMP/linkbin:${PATH#"$here:"}"
+check "git-annex finds the link, not the script" test "$(command -v git-annex-remote-fichier)" = "$TEST_TMP/linkbin/git-annex-remote-fichier"
 git annex init -q "clone"
 check "enableremote in a clone" git annex enableremote cloud -q
 check "get in the clone" git annex get -q --from cloud big.bin
 check "the clone's copy is intact" cmp big.bin "$originals/big.bin"
 out=$(env -u FICHIER_API_KEY_FILE git annex get --from cloud many/f4.bin 2>&1) && fail "get without a key should fail"
 expect_match "without a key, a clear message" "$out" "no 1fichier API key"
+PATH=$saved_path
 cd "$repo"
 
 log "export"

@@ -136,14 +136,20 @@ class ProtocolTests(unittest.TestCase):
         remote.send(f"J 3 TRANSFER STORE {key} {source}")
         remote.send("J 4 CHECKPRESENT SHA256E-s5--feed.txt")
         replies = []
+        progress = []
         while len(replies) < 2:
             line = remote.expect()
             words = line.split(" ")
             if words[2] == "DIRHASH-LOWER":
                 remote.send(f"J {words[1]} VALUE abc/def/")
-            elif words[2] != "PROGRESS":
+            elif words[2] == "PROGRESS":
+                progress.append((words[1], int(words[3])))
+            else:
                 replies.append(line)
         self.assertIn(f"J 3 TRANSFER-SUCCESS STORE {key}", replies)
+        self.assertTrue(progress and all(job == "3" for job, _ in progress), progress)
+        self.assertEqual(progress[-1][1], 100000)
+        self.assertEqual([done for _, done in progress], sorted(done for _, done in progress))
         self.assertIn("J 4 CHECKPRESENT-FAILURE SHA256E-s5--feed.txt", replies)
         remote.send(f"J 5 CHECKPRESENT {key}")
         self.assertEqual(remote.answer_config({}), f"J 5 CHECKPRESENT-SUCCESS {key}")

@@ -181,7 +181,18 @@ local function run()
   check('the next command starts a new co-process', relisted.err == nil and fichier.pid() ~= nil and fichier.pid() ~= pid)
   check('the sandbox data survived the restart', table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n'):find('notes.txt', 1, true) ~= nil)
 
-  -- 8. Cancel through the API.
+  -- 8. A long answer line arrives in several on_stdout chunks and is stitched back together.
+  local long_text = string.rep('0123456789', 40000) .. '✓'
+  local echoed_back
+  fichier.request('debug/echo', { text = long_text }, function(err, result)
+    echoed_back = err and ('error: ' .. tostring(err.message)) or result.text
+  end)
+  vim.wait(10000, function()
+    return echoed_back ~= nil
+  end, 20)
+  check('a 400 KB answer line is read whole', echoed_back == long_text, echoed_back and #echoed_back)
+
+  -- 9. Cancel through the API.
   local cancelled
   local id = fichier.request('debug/sleep', { ms = 30000 }, function(err)
     cancelled = err or 'no error'
