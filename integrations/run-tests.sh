@@ -7,6 +7,7 @@ set -f # suite commands are split into words, never globbed
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 export FICHIER_BIN=${FICHIER_BIN:-$root/.build/debug/fichier}
+export PYTHONDONTWRITEBYTECODE=1
 [[ -x $FICHIER_BIN ]] || { echo "run-tests: no fichier binary at $FICHIER_BIN" >&2; exit 2; }
 
 declare -A suites=(
