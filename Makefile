@@ -3,11 +3,12 @@
 
 SWIFT        ?= swift
 BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config tzdata
-TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim shellcheck
+TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim shellcheck \
+                git zip unzip
 BENCH_PKGS   := time hyperfine valgrind
 DEBUG_BIN    := .build/debug/fichier
 
-.PHONY: all deps test-deps build run test bench clean
+.PHONY: all deps test-deps build run test test-integrations bench clean
 
 all: build
 
@@ -27,7 +28,8 @@ run: build
 	@exec $(DEBUG_BIN) serve --sandbox $(SANDBOX)
 
 ## make test: every test suite, from unit tests to the spawned binary: the conformance
-## transcripts (protocol/examples) and the schema checks (protocol/schema) run inside it.
+## transcripts (protocol/examples) and the schema checks (protocol/schema) run inside it;
+## then the integrations' tests (integrations/run-tests.sh).
 ## Each test target runs in its own process, one after the other, so that one target's
 ## CPU-heavy tests cannot starve another's timing-sensitive ones (a test process has one
 ## cooperative thread per core); all targets run even when one fails.
@@ -38,7 +40,16 @@ test: test-deps
 	@status=0; for target in $(TEST_TARGETS); do \
 	  echo "make test: $$target" 1>&2; \
 	  $(SWIFT) test --skip-build --filter "^$$target\." 1>&2 || status=1; \
-	done; exit $$status
+	done; \
+	echo "make test: integrations" 1>&2; \
+	FICHIER_BIN=$(DEBUG_BIN) integrations/run-tests.sh || status=1; \
+	exit $$status
+
+## make test-integrations: only the integrations' tests (git-annex, Neovim, bash, Python,
+## the backup job), each with the real host program against the emulator.
+test-integrations: test-deps
+	@$(SWIFT) build --product fichier 1>&2
+	@FICHIER_BIN=$(DEBUG_BIN) integrations/run-tests.sh
 
 bench: deps
 	@scripts/ensure-packages $(BENCH_PKGS)

@@ -48,13 +48,14 @@ struct Fichier: AsyncParsableCommand {
             UploadCommand.self, DownloadCommand.self, LinkCommand.self,
             RemoteUploadCommand.self, RemoteStatusCommand.self,
             VaultCommand.self, EncryptCommand.self, DecryptCommand.self,
-            EmulatorCommand.self, CompletionsCommand.self,
+            EmulatorCommand.self, CompletionsCommand.self, AnnexRemoteCommand.self,
         ])
 
     /// Parses (after the `--sandbox [DIR]` rewrite) and runs; usage errors exit 2, as in the
     /// error table, instead of ArgumentParser's 64.
     static func main() async {
-        let arguments = SandboxArgument.rewrite(Array(CommandLine.arguments.dropFirst()))
+        let arguments = SandboxArgument.rewrite(AnnexHelperName.rewrite(Array(CommandLine.arguments.dropFirst()),
+                                                                       invokedAs: CommandLine.arguments.first ?? ""))
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -51,7 +51,15 @@ public actor PathResolver: FolderChangeObserver {
             do {
                 current = try await child(named: name, of: current)
             } catch let error as FichierError where error.kind == .notFound {
-                current = try await makeFolder(named: name, in: current)
+                let parent = current
+                do {
+                    current = try await makeFolder(named: name, in: parent)
+                } catch let refused as FichierError where refused.kind == .conflict {
+                    // Made meanwhile by someone else (another process, the web interface):
+                    // "Another folder with the same name already exists #903". List again.
+                    noteChanged(folder: parent)
+                    current = try await child(named: name, of: parent)
+                }
             }
         }
         return current

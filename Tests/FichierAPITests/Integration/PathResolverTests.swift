@@ -122,5 +122,19 @@ extension TimingSensitiveTests {
             #expect(emulator.faults.requestLog.filter { $0.path == "/v1/folder/mkdir.cgi" }.count == 2)
         }
     }
+
+    /// A folder made by someone else after our listing (another process, the web interface):
+    /// 1fichier refuses the mkdir (#903); the resolver lists again and uses that folder.
+    @Test func folderMadeElsewhereMeanwhileIsFound() async throws {
+        try await withResolver { emulator, client, resolver in
+            let parent = try await resolver.ensureFolder(RemotePath("/shared"))
+            _ = try await resolver.listing(of: parent)
+            let elsewhere = try emulator.admin.makeFolder(named: "ab", in: parent)
+            let found = try await resolver.ensureFolder(RemotePath("/shared/ab/cd"))
+            #expect(try await resolver.folderID(for: RemotePath("/shared/ab")) == elsewhere)
+            #expect(emulator.admin.folderID(path: "/shared/ab/cd") == found)
+            #expect(emulator.faults.requestLog.allSatisfy { $0.status != 403 || $0.path == "/v1/folder/mkdir.cgi" })
+        }
+    }
 }
 }
