@@ -126,7 +126,8 @@ extension TimingSensitiveTests {
     /// A folder made by someone else after our listing (another process, the web interface):
     /// 1fichier refuses the mkdir (#903); the resolver lists again and uses that folder.
     @Test func folderMadeElsewhereMeanwhileIsFound() async throws {
-        try await withResolver { emulator, client, resolver in
+        // Re-lists a folder listed moments before: a short window keeps the wait short.
+        try await withResolver(window: Self.window) { emulator, client, resolver in
             let parent = try await resolver.ensureFolder(RemotePath("/shared"))
             _ = try await resolver.listing(of: parent)
             let elsewhere = try emulator.admin.makeFolder(named: "ab", in: parent)
