@@ -14,6 +14,11 @@ export FICHIER_BIN
 [[ -x $FICHIER_BIN ]] || { echo "testlib: no fichier binary at $FICHIER_BIN (run swift build first)" >&2; exit 2; }
 
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fichier-itest.XXXXXX")
+# Hermetic: no 1fichier settings of the caller, and never the user's own vault (a test that
+# wants one makes it with make_vault and names it).
+unset FICHIER_API_KEY FICHIER_API_KEY_FILE FICHIER_API_URL FICHIER_KEYFILE FICHIER_PASSPHRASE \
+  FICHIER_PASSPHRASE_FILE FICHIER_LISTING_WINDOW_MS
+export FICHIER_VAULT=$TEST_TMP/no-vault/vault
 TEST_NAME=${TEST_NAME:-$(basename "$0")}
 TEST_FAILURES=0
 TEST_CHECKS=0
@@ -138,6 +143,32 @@ start_emulator() {
   export EMULATOR_URL EMULATOR_API EMULATOR_KEY_FILE EMULATOR_DATA
 }
 
+# make_vault — a vault with a light key derivation, a key file that unlocks it and its
+# exported age identity. Sets VAULT_FILE, VAULT_KEY_FILE (for --key-file / FICHIER_KEYFILE)
+# and VAULT_IDENTITY (for the stock `age -d -i`).
+make_vault() {
+  local dir=$TEST_TMP/vault
+  mkdir -p "$dir"
+  (umask 077 && printf 'integration test passphrase\n' > "$dir/passphrase")
+  VAULT_FILE=$dir/vault
+  VAULT_KEY_FILE=$dir/vault.key
+  VAULT_IDENTITY=$dir/identity.txt
+  if ! { quietly "$FICHIER_BIN" vault init --vault "$VAULT_FILE" --passphrase-file "$dir/passphrase" --kdf small \
+    && quietly "$FICHIER_BIN" vault add-keyfile --vault "$VAULT_FILE" --passphrase-file "$dir/passphrase" "$VAULT_KEY_FILE" \
+    && quietly "$FICHIER_BIN" vault export-identity --vault "$VAULT_FILE" --key-file "$VAULT_KEY_FILE" -o "$VAULT_IDENTITY"; }; then
+    echo "testlib: cannot make a vault" >&2
+    exit 2
+  fi
+  export VAULT_FILE VAULT_KEY_FILE VAULT_IDENTITY
+}
+
+# is_age_file FILE — whether FILE starts like an age v1 file (binary or armored).
+is_age_file() {
+  local head
+  head=$(head -c 34 "$1")
+  [[ $head == "age-encryption.org/v1"* || $head == "-----BEGIN AGE ENCRYPTED FILE-----"* ]]
+}
+
 # stop_emulator — stops it (tests of network trouble).
 stop_emulator() {
   [[ -n $EMULATOR_PID ]] || return 0
@@ -147,9 +178,10 @@ stop_emulator() {
 }
 
 # remote VERB ARGS… — a one-shot fichier command against the running emulator (an independent
-# look at what the integration did).
+# look at what the integration did; no vault, so age files are what is stored).
 remote() {
   local verb=$1
   shift
-  FICHIER_PACE_MS=0 "$FICHIER_BIN" "$verb" --api-url "$EMULATOR_API" --api-key-file "$EMULATOR_KEY_FILE" "$@"
+  FICHIER_PACE_MS=0 FICHIER_LISTING_WINDOW_MS=0 "$FICHIER_BIN" "$verb" --api-url "$EMULATOR_API" \
+    --api-key-file "$EMULATOR_KEY_FILE" "$@"
 }

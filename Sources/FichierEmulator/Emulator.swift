@@ -57,7 +57,10 @@ public final class Emulator: Sendable {
     /// The data directory in use (a temporary one when the configuration gives none).
     public var dataDirectoryPath: String { dataDirectory }
 
-    /// Loads the state, binds and returns once the server is listening.
+    /// Takes the data directory's lock, loads the state, binds and returns once the server is
+    /// listening.
+    /// - Throws: `EmulatorError.dataDirectoryInUse` when another emulator (in this process or
+    ///   another) uses the data directory; `EmulatorError.corruptState`, bind errors.
     public func start() async throws {
         try lifecycle.withLock { state throws(EmulatorError) in
             guard state.phase == .idle else { throw .alreadyStarted }
@@ -69,6 +72,7 @@ public final class Emulator: Sendable {
         } catch {
             lifecycle.withLock { $0.phase = .idle }
             if ownsDataDirectory { FileSystem.removeTree(dataDirectory) }
+            core.store.close()
             throw error
         }
         core.remote.resumePending()
@@ -112,8 +116,8 @@ public final class Emulator: Sendable {
         }
     }
 
-    /// Stops listening (after in-flight requests), stops remote uploads, writes the state, and
-    /// removes the data directory if it was a temporary one.
+    /// Stops listening (after in-flight requests), stops remote uploads, writes the state,
+    /// removes the data directory if it was a temporary one, and releases its lock.
     public func stop() async {
         let (group, runner, wasRunning) = lifecycle.withLock { state -> (ServiceGroup?, Task<Void, any Error>?, Bool) in
             let wasRunning = state.phase == .running || state.phase == .starting
@@ -137,6 +141,7 @@ public final class Emulator: Sendable {
         }
         await core.store.flush()
         if ownsDataDirectory { FileSystem.removeTree(dataDirectory) }
+        core.store.close()
     }
 
     /// Waits until no remote upload is running (for tests).

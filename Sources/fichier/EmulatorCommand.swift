@@ -13,6 +13,11 @@ struct EmulatorCommand: AsyncParsableCommand {
         discussion: """
             Prints "fichier emulator listening on http://HOST:PORT" on stderr once ready and runs until \
             SIGINT or SIGTERM. Clients use http://HOST:PORT/v1 as the API URL with one of the keys as Bearer.
+
+            A --data directory serves one emulator at a time: while one runs (this command or \
+            `fichier serve --sandbox DIR`), another on the same directory exits 2 with a message naming \
+            the directory and the running one's pid. The lock goes away with its process, even one \
+            killed with SIGKILL.
             """)
 
     @Option(help: "Port to listen on (0 picks a free one).")
@@ -21,7 +26,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.")
     var host: String = "127.0.0.1"
 
-    @Option(help: "Data directory (kept across runs). Default: a temporary directory removed at exit.")
+    @Option(help: "Data directory (kept across runs; one emulator at a time, locked with DIR/emulator.lock). Default: a temporary directory removed at exit.")
     var data: String?
 
     @Option(name: .customLong("key"), help: "An API key the emulator accepts (repeatable).")
@@ -85,7 +90,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         var configuration = EmulatorConfiguration(apiKeys: accepted)
         configuration.host = host
         configuration.port = port
-        configuration.dataDirectory = data
+        configuration.dataDirectory = data.map(LocalPath.absolute)
         configuration.storage = discard ? .discard : .disk
         if rateLimits {
             var limits = RateLimits.real
@@ -103,7 +108,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         do {
             try await emulator.start()
         } catch {
-            throw ValidationError("cannot start the emulator: \(error)")
+            // Exit 2 (configuration), e.g. when another process uses the data directory.
+            FileHandle.standardError.write(Data("fichier emulator: cannot start: \(error)\n".utf8))
+            throw ExitCode(2)
         }
         do {
             for seed in seedFiles {

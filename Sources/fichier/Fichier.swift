@@ -14,19 +14,23 @@ struct Fichier: AsyncParsableCommand {
             (protocol/PROTOCOL.md). The other verbs run one method each through the same dispatcher \
             and print its result for humans, or exactly the result object with --json.
 
-            Credentials: $FICHIER_API_KEY or --api-key-file FILE (never on the command line), else the \
-            vault (`fichier vault init`, protocol/VAULT.md), unlocked from --passphrase-fd, \
-            --passphrase-file, --key-file, $FICHIER_PASSPHRASE_FILE, $FICHIER_KEYFILE or \
-            $FICHIER_PASSPHRASE, or a terminal prompt. The vault also holds the keys of client-side \
+            Credentials, first found wins: --api-key-file FILE, $FICHIER_API_KEY_FILE (a key file of \
+            mode 0600; one readable by group or others is refused), $FICHIER_API_KEY (never on the \
+            command line), else the vault (`fichier vault init`, protocol/VAULT.md), unlocked from \
+            --passphrase-fd, --passphrase-file, --key-file, $FICHIER_PASSPHRASE_FILE, $FICHIER_KEYFILE \
+            or $FICHIER_PASSPHRASE, or a terminal prompt. The vault also holds the keys of client-side \
             encryption: `upload --encrypt`, `download --decrypt`, `encrypt`, `decrypt` (age format). \
-            $FICHIER_API_URL / --api-url and $FICHIER_PACE_MS / --pace change the endpoint and the \
-            pacing. --sandbox [DIR] uses a built-in emulator instead of 1fichier.com (DIR keeps its \
-            data between commands).
+            $FICHIER_API_URL / --api-url, $FICHIER_PACE_MS / --pace and $FICHIER_LISTING_WINDOW_MS / \
+            --listing-window change the endpoint, the pacing and how long a folder listing is reused \
+            (1fichier allows one per folder per 30 s; 0 suits a local emulator). --sandbox [DIR] uses \
+            a built-in emulator instead of 1fichier.com, with pace and listing window 0 (DIR keeps its \
+            data between commands; one process uses it at a time).
 
             Exit status of every command (the protocol's error table):
               0    success
               1    internal error, unexpected reply from 1fichier
-              2    usage error, invalid params, argument or configuration
+              2    usage error, invalid params, argument or configuration (also: a key file
+                   readable by others, a sandbox directory in use by another process)
               3    remote folder not found
               4    remote file not found
               5    busy, rate limited, network trouble (may work later)

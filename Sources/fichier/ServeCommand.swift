@@ -18,14 +18,15 @@ struct ServeCommand: AsyncParsableCommand {
             its input (after answering what is in flight) or after the first SIGTERM/SIGINT; a \
             second signal exits at once.
 
-            The API key comes from $FICHIER_API_KEY or --api-key-file, never from the command line, \
-            or else from the vault (protocol/VAULT.md). An existing vault is unlocked at startup when \
+            The API key comes from --api-key-file, $FICHIER_API_KEY_FILE or $FICHIER_API_KEY (first \
+            found), never from the command line, or else from the vault (protocol/VAULT.md). An existing vault is unlocked at startup when \
             --passphrase-fd, --passphrase-file, --key-file, $FICHIER_PASSPHRASE_FILE, $FICHIER_KEYFILE or \
             $FICHIER_PASSPHRASE gives a secret; otherwise the server starts with the vault locked and a \
             client unlocks it with vault/unlock. --auto-lock SECONDS locks it again after that long unused.
 
             With --sandbox [DIR] the server talks to a built-in emulator instead of 1fichier.com, so \
-            every method works offline: try `fichier serve --sandbox` and type \
+            every method works offline (no pacing, no listing window; DIR serves one process at a \
+            time, a second one exits 2): try `fichier serve --sandbox` and type \
             {"jsonrpc":"2.0","id":1,"method":"fs/list","params":{"path":"/"}}
             """)
 

@@ -15,6 +15,11 @@ to its request's future and hands `event/progress` notifications to that request
 
 Errors of the server arrive as `FichierError` (with `code`, `kind`, `retryable`, `data`); a
 server that exits fails every pending request with `FichierError` kind `server_exited`.
+
+Client-side encryption (age, with the keys of fichier's vault, unlocked for instance with
+`env={**os.environ, "FICHIER_KEYFILE": path}`): `upload(..., encrypt=True, encrypt_names=True)`
+and `download(..., decrypt="auto" | "always" | "never")`; None leaves the server's default (the
+vault profile's for uploads, "auto" for downloads).
 """
 
 import base64
@@ -80,7 +85,8 @@ class FichierClient:
       binary        the fichier program (default: $FICHIER_BIN, else `fichier` on PATH)
       sandbox       True for `--sandbox` (a temporary emulator), or a directory to keep its data
       api_url       `--api-url` (e.g. a local `fichier emulator`)
-      api_key_file  `--api-key-file`; otherwise the key comes from FICHIER_API_KEY in `env`
+      api_key_file  `--api-key-file`; otherwise FICHIER_API_KEY_FILE or FICHIER_API_KEY in `env`,
+                    else the vault's
       args          more arguments for `fichier serve` (e.g. ["--max-transfers", "2"])
       env           the child's environment (default: this process's)
       stderr        where the child's log lines go (default: inherited; subprocess.DEVNULL to hide)
@@ -115,11 +121,17 @@ class FichierClient:
         self._reader.start()
         self.server_info = None
         if initialize:
-            self.server_info = self.call("initialize", {
-                "protocolVersions": [1],
-                "client": {"name": client_name, "version": "1"},
-                "capabilities": {"events": {"progress": True}},
-            })
+            try:
+                self.server_info = self.call("initialize", {
+                    "protocolVersions": [1],
+                    "client": {"name": client_name, "version": "1"},
+                    "capabilities": {"events": {"progress": True}},
+                })
+            except BaseException:
+                # A server that refused to start (exit 2: bad key file, sandbox in use …)
+                # leaves no open pipes behind.
+                self.close(timeout=5, drain=False)
+                raise
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -265,30 +277,40 @@ class FichierClient:
             params["rename"] = rename
         return self.call("fs/copy", params)
 
-    def upload(self, local, remote, if_exists=None, verify=False, progress=None):
-        """Uploads a local file; `remote` ending in "/" is a folder."""
+    def upload(self, local, remote, if_exists=None, verify=False, progress=None, encrypt=None,
+               encrypt_names=None):
+        """Uploads a local file; `remote` ending in "/" is a folder. `encrypt=True` stores an
+        age file (`NAME.age`, or an encrypted name with `encrypt_names=True`), `False` stores
+        the clear text; None leaves the vault profile's default."""
         params = {"local": os.path.abspath(os.fspath(local)), "remote": remote}
         if if_exists:
             params["ifExists"] = if_exists
         if verify:
             params["verify"] = True
+        self._encryption(params, encrypt, encrypt_names)
         return self.call("transfer/upload", params, progress=progress)
 
-    def upload_bytes(self, data, remote, if_exists=None, progress=None):
-        """Uploads in-memory content (small: it travels base64 in one line)."""
+    def upload_bytes(self, data, remote, if_exists=None, progress=None, encrypt=None, encrypt_names=None):
+        """Uploads in-memory content (small: it travels base64 in one line); `encrypt` and
+        `encrypt_names` as for `upload`."""
         params = {"data": base64.b64encode(bytes(data)).decode("ascii"), "remote": remote}
         if if_exists:
             params["ifExists"] = if_exists
+        self._encryption(params, encrypt, encrypt_names)
         return self.call("transfer/upload", params, progress=progress)
 
-    def download(self, remote, local, overwrite=False, verify=False, progress=None):
-        """Downloads a file given by path or by URL (`https://1fichier.com/?…`)."""
+    def download(self, remote, local, overwrite=False, verify=False, progress=None, decrypt=None):
+        """Downloads a file given by path or by URL (`https://1fichier.com/?…`). `decrypt` is
+        "auto" (age files are decrypted with the vault's key: the default when a vault
+        exists), "always" or "never" (the stored bytes)."""
         key = "url" if remote.startswith(("https://", "http://")) else "remote"
         params = {key: remote, "local": os.path.abspath(os.fspath(local))}
         if overwrite:
             params["overwrite"] = True
         if verify:
             params["verify"] = True
+        if decrypt is not None:
+            params["decrypt"] = decrypt
         return self.call("transfer/download", params, progress=progress)
 
     def link(self, path=None, url=None):
@@ -296,6 +318,14 @@ class FichierClient:
         return self.call("link/get", {"url": url} if url else {"path": path})
 
     # -- internals -------------------------------------------------------------------------
+
+    @staticmethod
+    def _encryption(params, encrypt, encrypt_names):
+        # False is sent as such: it overrides a profile that encrypts by default.
+        if encrypt is not None:
+            params["encrypt"] = bool(encrypt)
+        if encrypt_names is not None:
+            params["encryptNames"] = bool(encrypt_names)
 
     def _write(self, line):
         with self._write_lock:

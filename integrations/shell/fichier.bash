@@ -27,7 +27,9 @@ FICHIER_LAST_ID=
 declare -gA FICHIER_STASH=()
 
 # fichier_start [serve options…] — starts `fichier serve` (e.g. --sandbox DIR, --api-url URL,
-# --api-key-file FILE, --max-transfers N) as the coproc FICHIER_COPROC.
+# --api-key-file FILE, --key-file VAULT_KEY_FILE, --max-transfers N) as the coproc
+# FICHIER_COPROC. If the server exits at once (a bad key file, a vault it cannot open …),
+# returns its exit status (the CLI's table: 2, 10, 11, 12 …); 1 if it does not answer.
 fichier_start() {
   if fichier_running; then
     echo "fichier: the co-process is already running (pid $FICHIER_COPROC_PID)" >&2
@@ -44,7 +46,18 @@ fichier_start() {
   local from_server=${FICHIER_COPROC[0]} to_server=${FICHIER_COPROC[1]}
   exec {FICHIER_IN}<&"$from_server" {FICHIER_OUT}>&"$to_server"
   exec {from_server}<&- {to_server}>&-
-  fichier_call ping '{}' >/dev/null || { echo "fichier: fichier serve did not answer" >&2; return 1; }
+  if ! fichier_call ping '{}' >/dev/null 2>&1; then
+    local status=1
+    if [[ $(jq -r '.data.kind // ""' <<< "$FICHIER_ERROR") == server_exited ]]; then
+      wait "$FICHIER_PID" 2>/dev/null || status=$?
+      ((status != 0 && status != 127)) || status=1
+      echo "fichier: fichier serve exited at start (status $status)" >&2
+    else
+      echo "fichier: fichier serve did not answer" >&2
+    fi
+    fichier_stop 1 >/dev/null 2>&1 || true
+    return "$status"
+  fi
 }
 
 # fichier_running — whether the co-process is alive.
@@ -169,15 +182,43 @@ fichier_stat() { fichier_call fs/stat "$(_fichier_target "$1")"; }
 fichier_mkdir() { fichier_call fs/mkdir "$(jq -nc --arg p "$1" '{path: $p, parents: true}')"; }
 # fichier_rm PATH|URL — a missing file is fine.
 fichier_rm() { fichier_call fs/delete "$(_fichier_target "$1")"; }
-# fichier_upload LOCAL REMOTE [PROGRESS_FUNCTION] [IF_EXISTS] — REMOTE ending in / is a folder.
+# fichier_upload [--encrypt|--no-encrypt] [--encrypt-names] LOCAL REMOTE [PROGRESS_FUNCTION]
+# [IF_EXISTS] — REMOTE ending in / is a folder. --encrypt stores an age file (NAME.age, or an
+# encrypted name with --encrypt-names) for the unlocked vault's key; without either flag the
+# vault profile's default applies.
 fichier_upload() {
+  local extra='{}'
+  while [[ ${1:-} == --* ]]; do
+    case $1 in
+      --encrypt) extra=$(jq -c '. + {encrypt: true}' <<< "$extra") ;;
+      --no-encrypt) extra=$(jq -c '. + {encrypt: false}' <<< "$extra") ;;
+      --encrypt-names) extra=$(jq -c '. + {encryptNames: true}' <<< "$extra") ;;
+      --) shift; break ;;
+      *) echo "fichier: fichier_upload: unknown option $1" >&2; return 2 ;;
+    esac
+    shift
+  done
+  (($# >= 2)) || { echo "fichier: fichier_upload needs LOCAL and REMOTE" >&2; return 2; }
   local local_path=$1
   [[ $local_path == /* ]] || local_path=$PWD/$local_path
-  fichier_call transfer/upload "$(jq -nc --arg l "$local_path" --arg r "$2" --arg e "${4:-duplicate}" \
-    '{local: $l, remote: $r, ifExists: $e}')" "${3:-}"
+  fichier_call transfer/upload "$(jq -nc --arg l "$local_path" --arg r "$2" --arg e "${4:-duplicate}" --argjson x "$extra" \
+    '{local: $l, remote: $r, ifExists: $e} + $x')" "${3:-}"
 }
-# fichier_download PATH|URL LOCAL [PROGRESS_FUNCTION] — replaces LOCAL if it exists.
+# fichier_download [--decrypt auto|always|never] PATH|URL LOCAL [PROGRESS_FUNCTION] — replaces
+# LOCAL if it exists. age files are decrypted with the vault's key (auto, the default when a
+# vault exists); never keeps the stored bytes.
 fichier_download() {
+  local decrypt=''
+  while [[ ${1:-} == --* ]]; do
+    case $1 in
+      --decrypt) decrypt=${2:-}; shift ;;
+      --decrypt=*) decrypt=${1#--decrypt=} ;;
+      --) shift; break ;;
+      *) echo "fichier: fichier_download: unknown option $1" >&2; return 2 ;;
+    esac
+    shift
+  done
+  (($# >= 2)) || { echo "fichier: fichier_download needs PATH|URL and LOCAL" >&2; return 2; }
   local local_path=$2 params
   [[ $local_path == /* ]] || local_path=$PWD/$local_path
   if [[ $1 == http://* || $1 == https://* ]]; then
@@ -185,6 +226,7 @@ fichier_download() {
   else
     params=$(jq -nc --arg r "$1" --arg l "$local_path" '{remote: $r, local: $l, overwrite: true}')
   fi
+  [[ -z $decrypt ]] || params=$(jq -c --arg d "$decrypt" '. + {decrypt: $d}' <<< "$params")
   fichier_call transfer/download "$params" "${3:-}"
 }
 # fichier_link PATH|URL — a direct download URL valid 5 minutes (in .url of FICHIER_RESULT).

@@ -5,13 +5,15 @@ import Synchronization
 /// The emulator's storage: the state (folders, files, account, remote tasks) under one lock,
 /// persisted as `state.json` (rewritten atomically, coalesced), and the file bytes as blobs.
 ///
-/// Layout of the data directory: `state.json`, `blobs/<file id>`, `incoming/` (uploads in progress).
+/// Layout of the data directory: `state.json`, `blobs/<file id>`, `incoming/` (uploads in progress),
+/// `emulator.lock` (held while the store is open: one emulator per directory).
 final class EmulatorStore: Sendable {
     let directory: String
     let storage: EmulatorConfiguration.Storage
     private let logger: Logger
     private let state = Mutex(EmulatorState())
     private let opened = Mutex(false)
+    private let lock = Mutex<DataDirectoryLock?>(nil)
     private let saver = Mutex(SaveState())
 
     private struct SaveState {
@@ -30,10 +32,31 @@ final class EmulatorStore: Sendable {
         self.logger = logger
     }
 
-    /// Creates the directories and loads `state.json` when present. Leftovers of interrupted
-    /// uploads are removed.
+    /// Takes the data directory's lock, creates the directories and loads `state.json` when
+    /// present. Leftovers of interrupted uploads are removed. The lock is held until `close()`.
+    /// - Throws: `EmulatorError.dataDirectoryInUse` when another emulator uses the directory.
     func open() throws {
         try FileSystem.makeDirectory(directory)
+        let held = try DataDirectoryLock.acquire(directory: directory)
+        do {
+            try load()
+        } catch {
+            held.release()
+            throw error
+        }
+        lock.withLock { $0 = held }
+    }
+
+    /// Releases the data directory's lock (after the last `flush()`).
+    func close() {
+        let held = lock.withLock { value -> DataDirectoryLock? in
+            defer { value = nil }
+            return value
+        }
+        held?.release()
+    }
+
+    private func load() throws {
         try FileSystem.makeDirectory(blobDirectory)
         try FileSystem.makeDirectory(incomingDirectory)
         for name in FileSystem.list(incomingDirectory) { FileSystem.remove(incomingDirectory + "/" + name) }

@@ -9,7 +9,7 @@ public enum APIKeySource: String, Sendable {
     case vault
     /// `FICHIER_API_KEY`.
     case environment
-    /// `--api-key-file`.
+    /// `--api-key-file` or `FICHIER_API_KEY_FILE`.
     case file
     /// The sandbox emulator's generated key.
     case sandbox
@@ -235,7 +235,7 @@ public final class SessionVault: Sendable {
         if let key = found.key { return key }
         if !found.unlocked {
             if !exists {
-                throw FichierError(.authMissing, "no API key: set FICHIER_API_KEY or create a vault with `fichier vault init`")
+                throw FichierError(.authMissing, "no API key: set FICHIER_API_KEY_FILE or FICHIER_API_KEY, or create a vault with `fichier vault init`")
             }
             throw FichierError(.authMissing, "the vault is locked: unlock it to use its API key")
         }

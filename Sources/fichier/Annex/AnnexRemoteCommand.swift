@@ -19,8 +19,9 @@ struct AnnexRemoteCommand: AsyncParsableCommand {
             git annex initremote NAME type=external externaltype=fichier encryption=none \
             [folder=/git-annex/NAME] [apiurl=URL] [layout=hash|flat] [exporttree=yes]
 
-            The API key comes from $FICHIER_API_KEY, $FICHIER_API_KEY_FILE or --api-key-file, \
-            never from the remote's configuration (which git-annex keeps in the repository). \
+            The API key comes from --api-key-file, $FICHIER_API_KEY_FILE or $FICHIER_API_KEY (in that \
+            order), never from the remote's configuration (which git-annex keeps in the repository). \
+            $FICHIER_PACE_MS and $FICHIER_LISTING_WINDOW_MS work as for every command. \
             Set FICHIER_ANNEX_ASYNC=0 to refuse git-annex's ASYNC extension (one request at a time \
             per process). See integrations/git-annex/README.md.
             """)
@@ -34,6 +35,9 @@ struct AnnexRemoteCommand: AsyncParsableCommand {
     @Option(name: .customLong("pace"), help: ArgumentHelp("Minimum milliseconds between two API calls (default: $FICHIER_PACE_MS or 400).", valueName: "ms"))
     var paceMs: Int?
 
+    @Option(name: .customLong("listing-window"), help: ArgumentHelp("Milliseconds before a folder is listed again (default: $FICHIER_LISTING_WINDOW_MS or 30000).", valueName: "ms"))
+    var listingWindowMs: Int?
+
     @Option(name: .customLong("sandbox-dir"), help: .hidden)
     var sandboxDirectory: String?
 
@@ -44,8 +48,11 @@ struct AnnexRemoteCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .warning
 
     func validate() throws {
-        if let paceMs, !(0...600_000).contains(paceMs) {
+        if let paceMs, !ConnectionOptions.millisecondRange.contains(paceMs) {
             throw ValidationError("--pace must be between 0 and 600000 milliseconds")
+        }
+        if let listingWindowMs, !ConnectionOptions.millisecondRange.contains(listingWindowMs) {
+            throw ValidationError("--listing-window must be between 0 and 600000 milliseconds")
         }
     }
 
@@ -65,6 +72,7 @@ struct AnnexRemoteCommand: AsyncParsableCommand {
             return handler
         }
         let source = AnnexConnectionSource(apiURL: apiURL, apiKeyFile: apiKeyFile, paceMs: paceMs,
+                                           listingWindowMs: listingWindowMs,
                                            sandboxDirectory: sandboxDirectory, sandbox: sandbox)
         let allowAsync = ProcessInfo.processInfo.environment["FICHIER_ANNEX_ASYNC"] != "0"
         let channel = AnnexChannel(input: STDIN_FILENO, output: output)

@@ -3,8 +3,8 @@ import Foundation
 
 /// The special remote's configuration: what `git annex initremote … folder=… apiurl=…`
 /// recorded in the git-annex branch, plus how this process reaches 1fichier. The API key is
-/// never part of it: it comes from the environment (`FICHIER_API_KEY`, `FICHIER_API_KEY_FILE`)
-/// or `--api-key-file`, so it never lands in the repository.
+/// never part of it: it comes from `--api-key-file`, `FICHIER_API_KEY_FILE` or `FICHIER_API_KEY`
+/// (`APIKeyLookup`), so it never lands in the repository.
 struct AnnexSettings: Sendable, Equatable {
     /// The remote folder that holds the keys (or the exported tree), e.g. `/git-annex/photos`.
     var folder: String
@@ -58,11 +58,15 @@ struct AnnexSetupError: Error, CustomStringConvertible {
 }
 
 /// How this process reaches 1fichier, from its command line and environment (git-annex starts
-/// `git-annex-remote-fichier` without arguments, so the environment is the usual way).
+/// `git-annex-remote-fichier` without arguments, so the environment is the usual way). The
+/// environment (`FICHIER_API_KEY_FILE`, `FICHIER_API_KEY`, `FICHIER_PACE_MS`,
+/// `FICHIER_LISTING_WINDOW_MS`, `FICHIER_API_URL`) is read by `Connection`, as for every
+/// other command.
 struct AnnexConnectionSource: Sendable {
     var apiURL: String?
     var apiKeyFile: String?
     var paceMs: Int?
+    var listingWindowMs: Int?
     var sandboxDirectory: String?
     var sandbox: Bool
 
@@ -77,18 +81,15 @@ struct AnnexConnectionSource: Sendable {
         } else if let url = apiURL ?? settings.apiURL {
             arguments += ["--api-url", url]
         }
-        let environment = ProcessInfo.processInfo.environment
-        if let file = apiKeyFile ?? environment["FICHIER_API_KEY_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            arguments += ["--api-key-file", file]
-        }
+        if let apiKeyFile { arguments += ["--api-key-file", apiKeyFile] }
         if let paceMs { arguments += ["--pace", String(paceMs)] }
+        if let listingWindowMs { arguments += ["--listing-window", String(listingWindowMs)] }
         return try ConnectionOptions.parse(arguments)
     }
 
-    /// Whether an API key can be found (the sandbox makes its own).
+    /// Whether an API key is configured (the sandbox makes its own); `APIKeyLookup`'s order.
     var hasKey: Bool {
-        if sandbox || sandboxDirectory != nil || apiKeyFile != nil { return true }
-        let environment = ProcessInfo.processInfo.environment
-        return !(environment["FICHIER_API_KEY_FILE"] ?? "").isEmpty || !(environment["FICHIER_API_KEY"] ?? "").isEmpty
+        if sandbox || sandboxDirectory != nil { return true }
+        return APIKeyLookup.origin(apiKeyFile: apiKeyFile, environment: ProcessInfo.processInfo.environment) != nil
     }
 }

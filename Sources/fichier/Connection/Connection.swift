@@ -21,17 +21,23 @@ final class Connection: Sendable {
     }
 
     /// Builds the client from the options and the environment (`FICHIER_API_URL`,
-    /// `FICHIER_API_KEY`, `FICHIER_PACE_MS`); starts the sandbox when asked. Without a key
-    /// there, the API key is the vault profile's (`vault`, see `VaultSetup`), and so is the API
-    /// URL when the profile has one. The sandbox accepts its generated key and, when the
-    /// unlocked profile has a key, that one too (then used through the vault).
+    /// `FICHIER_API_KEY_FILE`, `FICHIER_API_KEY`, `FICHIER_PACE_MS`,
+    /// `FICHIER_LISTING_WINDOW_MS`); starts the sandbox when asked. The API key comes from the
+    /// first of `--api-key-file`, `FICHIER_API_KEY_FILE`, `FICHIER_API_KEY` (`APIKeyLookup`),
+    /// else it is the vault profile's (`vault`, see `VaultSetup`), and so is the API URL when the
+    /// profile has one. The sandbox accepts its generated key and, when the unlocked profile has
+    /// a key, that one too (then used through the vault); it paces nothing and lists folders
+    /// again at once (pace and listing window 0) unless `--pace` / `--listing-window` say
+    /// otherwise.
     static func open(_ options: ConnectionOptions, vault: SessionVault? = nil, logger: Logger) async throws -> Connection {
         let environment = ProcessInfo.processInfo.environment
         var sandbox: Sandbox?
         let apiURL: String
         var key: APIKey?
         var keySource: APIKeySource
-        var pace: Duration
+        // nil keeps FichierConfiguration's defaults (400 ms, 30 s).
+        var pace: Duration?
+        var listingWindow: Duration?
         let profile = vault?.unlockedProfile
         if options.usesSandbox {
             let profileKey = profile?.apiKey?.unsafeStringCopy()
@@ -41,30 +47,31 @@ final class Connection: Sendable {
             apiURL = started.emulator.apiURL
             key = profileKey == nil ? started.key : nil
             keySource = profileKey == nil ? .sandbox : .vault
+            // The sandbox enforces no rate limit and no listing limit.
             pace = .zero
+            listingWindow = .zero
         } else {
             apiURL = options.apiURL ?? environment["FICHIER_API_URL"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? profile?.apiURL ?? FichierConfiguration.defaultAPIURL
-            key = try readKey(options, environment: environment)
-            keySource = key == nil ? (vault?.exists == true ? .vault : .none)
-                : (options.apiKeyFile != nil ? .file : .environment)
-            pace = .milliseconds(400)
-            if let text = environment["FICHIER_PACE_MS"], !text.isEmpty {
-                guard let value = Int(text), (0...600_000).contains(value) else {
-                    throw ConnectionError("FICHIER_PACE_MS must be a number of milliseconds (0…600000)")
-                }
-                pace = .milliseconds(value)
+            if let found = try APIKeyLookup.read(apiKeyFile: options.apiKeyFile, environment: environment) {
+                key = found.key
+                keySource = found.source
+            } else {
+                key = nil
+                keySource = vault?.exists == true ? .vault : .none
             }
+            pace = try milliseconds("FICHIER_PACE_MS", in: environment)
+            listingWindow = try milliseconds("FICHIER_LISTING_WINDOW_MS", in: environment)
         }
         if let paceMs = options.paceMs { pace = .milliseconds(paceMs) }
+        if let windowMs = options.listingWindowMs { listingWindow = .milliseconds(windowMs) }
         do {
             let credentials: any CredentialProvider = keySource == .vault && vault != nil
                 ? VaultCredentials(vault: vault!) : StaticCredentials(key)
             var configuration = try FichierConfiguration(apiURL: apiURL, credentials: credentials)
-            configuration.pace = pace
+            if let pace { configuration.pace = pace }
+            if let listingWindow { configuration.listingWindow = listingWindow }
             if sandbox != nil {
-                // The sandbox enforces no listing limit: cached listings are refreshed at once.
-                configuration.listingWindow = .zero
                 configuration.floodPause = .seconds(1)
             }
             let client = FichierClient(configuration: configuration, logger: logger)
@@ -76,26 +83,14 @@ final class Connection: Sendable {
         }
     }
 
-    private static func readKey(_ options: ConnectionOptions, environment: [String: String]) throws -> APIKey? {
-        if let file = options.apiKeyFile {
-            guard let data = FileManager.default.contents(atPath: LocalPath.absolute(file)) else {
-                throw ConnectionError("cannot read the API key file \(file)")
-            }
-            guard let key = APIKey(bytes: Self.trimmed(Array(data))) else {
-                throw ConnectionError("the API key file \(file) is empty")
-            }
-            return key
+    /// A `*_MS` variable of the environment: nil when unset or empty, an error unless it is
+    /// a whole number of milliseconds in 0…600000 (the range of `--pace` and `--listing-window`).
+    private static func milliseconds(_ name: String, in environment: [String: String]) throws(ConnectionError) -> Duration? {
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), ConnectionOptions.millisecondRange.contains(value) else {
+            throw ConnectionError("\(name) must be a number of milliseconds (0…600000)")
         }
-        if let text = environment["FICHIER_API_KEY"], let key = APIKey(text) { return key }
-        return nil
-    }
-
-    /// The bytes without surrounding whitespace (a key file usually ends with a newline).
-    private static func trimmed(_ bytes: [UInt8]) -> [UInt8] {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
-              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
-        return Array(bytes[first...last])
+        return .milliseconds(value)
     }
 
     /// The methods of this connection, ready for an `RPCServer`: the 1fichier methods and,

@@ -7,17 +7,22 @@ struct ConnectionOptions: ParsableArguments {
     var apiURL: String?
 
     @Option(name: .customLong("api-key-file"),
-            help: ArgumentHelp("A file holding the API key (default: $FICHIER_API_KEY). The key never goes on the command line.",
+            help: ArgumentHelp("A file holding the API key, mode 0600 (default: $FICHIER_API_KEY_FILE, else $FICHIER_API_KEY, else the vault). The key never goes on the command line.",
                                valueName: "file"))
     var apiKeyFile: String?
 
     @Option(name: .customLong("pace"),
-            help: ArgumentHelp("Minimum milliseconds between two API calls of the account (default: $FICHIER_PACE_MS or 400).",
+            help: ArgumentHelp("Minimum milliseconds between two API calls of the account (default: $FICHIER_PACE_MS or 400; 0 with --sandbox).",
                                valueName: "ms"))
     var paceMs: Int?
 
+    @Option(name: .customLong("listing-window"),
+            help: ArgumentHelp("Milliseconds before a folder is listed again (1fichier allows one listing per folder per 30 s; default: $FICHIER_LISTING_WINDOW_MS or 30000; 0 with --sandbox). 0 suits a local emulator.",
+                               valueName: "ms"))
+    var listingWindowMs: Int?
+
     @Flag(name: .customLong("sandbox"),
-          help: ArgumentHelp("Use a built-in 1fichier emulator on 127.0.0.1 with a generated key: --sandbox [DIR]. DIR keeps its data between runs; without it a temporary directory is removed at exit.",
+          help: ArgumentHelp("Use a built-in 1fichier emulator on 127.0.0.1 with a generated key: --sandbox [DIR]. DIR keeps its data between runs (one process at a time); without it a temporary directory is removed at exit.",
                              valueName: "DIR"))
     var sandbox = false
 
@@ -25,15 +30,21 @@ struct ConnectionOptions: ParsableArguments {
     var sandboxDirectory: String?
 
     /// The vault: its file, the profile, and how to unlock it (the API key comes from it when
-    /// neither FICHIER_API_KEY nor --api-key-file gives one).
+    /// none of --api-key-file, FICHIER_API_KEY_FILE and FICHIER_API_KEY gives one).
     @OptionGroup(title: "Vault") var vault: VaultOptions
 
     /// Sandbox mode, asked either way.
     var usesSandbox: Bool { sandbox || sandboxDirectory != nil }
 
+    /// The accepted values of `--pace`, `--listing-window` and their variables.
+    static let millisecondRange = 0...600_000
+
     func validate() throws {
-        if let paceMs, !(0...600_000).contains(paceMs) {
+        if let paceMs, !Self.millisecondRange.contains(paceMs) {
             throw ValidationError("--pace must be between 0 and 600000 milliseconds")
+        }
+        if let listingWindowMs, !Self.millisecondRange.contains(listingWindowMs) {
+            throw ValidationError("--listing-window must be between 0 and 600000 milliseconds")
         }
         if usesSandbox && apiURL != nil {
             throw ValidationError("--sandbox and --api-url cannot be used together")

@@ -22,8 +22,9 @@ enum Binary {
     /// no vault unless a test gives one (`FICHIER_VAULT`), never the user's own.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["FICHIER_API_KEY", "FICHIER_API_URL", "FICHIER_PACE_MS", "FICHIER_PASSPHRASE",
-                     "FICHIER_PASSPHRASE_FILE", "FICHIER_KEYFILE"] { environment[name] = nil }
+        for name in ["FICHIER_API_KEY", "FICHIER_API_KEY_FILE", "FICHIER_API_URL", "FICHIER_PACE_MS",
+                     "FICHIER_LISTING_WINDOW_MS", "FICHIER_PASSPHRASE", "FICHIER_PASSPHRASE_FILE",
+                     "FICHIER_KEYFILE"] { environment[name] = nil }
         environment["FICHIER_VAULT"] = "/nonexistent/fichier-tests/vault"
         environment.merge(extra) { $1 }
         return environment

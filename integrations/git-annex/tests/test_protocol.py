@@ -206,11 +206,26 @@ class ProtocolTests(unittest.TestCase):
         line = remote.answer_config({"folder": "/x"})
         self.assertTrue(line.startswith("TRANSFER-FAILURE STORE SHA256E-s1--aa no 1fichier API key"), line)
 
-    def test_unreachable_service_is_unknown_not_absent(self):
-        key_file = os.path.join(self.scratch.name, "key")
-        with open(key_file, "w") as handle:
+    def key_file(self, mode=0o600):
+        path = os.path.join(self.scratch.name, f"key-{mode:o}")
+        with open(path, "w") as handle:
             handle.write("not-a-real-key\n")
-        remote = Remote(env={"FICHIER_API_KEY_FILE": key_file, "FICHIER_PACE_MS": "0"})
+        os.chmod(path, mode)
+        return path
+
+    def test_a_key_file_readable_by_others_is_refused_with_a_clear_message(self):
+        remote = Remote(env={"FICHIER_API_KEY_FILE": self.key_file(0o644), "FICHIER_PACE_MS": "0"})
+        self.addCleanup(remote.close)
+        self.assertEqual(remote.expect(), "VERSION 2")
+        remote.send("PREPARE")
+        line = remote.answer_config({"folder": "/x", "apiurl": "http://127.0.0.1:9/v1"})
+        self.assertTrue(line.startswith("PREPARE-FAILURE "), line)
+        self.assertIn("key-644 (FICHIER_API_KEY_FILE) is accessible by group or others", line)
+        self.assertIn("chmod 600", line)
+        self.assertNotIn("not-a-real-key", line)
+
+    def test_unreachable_service_is_unknown_not_absent(self):
+        remote = Remote(env={"FICHIER_API_KEY_FILE": self.key_file(), "FICHIER_PACE_MS": "0"})
         self.addCleanup(remote.close)
         self.assertEqual(remote.expect(), "VERSION 2")
         remote.send("PREPARE")

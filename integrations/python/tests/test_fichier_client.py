@@ -50,8 +50,8 @@ class SandboxTestCase(unittest.TestCase):
         self.addCleanup(self.client.close)
 
     def open_client(self, **options):
-        return FichierClient(binary=BINARY, sandbox=self.sandbox, args=self.extra_args,
-                             stderr=subprocess.DEVNULL, **options)
+        options.setdefault("sandbox", self.sandbox)
+        return FichierClient(binary=BINARY, args=self.extra_args, stderr=subprocess.DEVNULL, **options)
 
     def path(self, name):
         return os.path.join(self.scratch.name, name)
@@ -65,7 +65,8 @@ class SessionTests(SandboxTestCase):
         self.assertEqual(self.client.ping(), {})
 
     def test_context_manager_stops_the_server_cleanly(self):
-        with self.open_client() as other:
+        # (its own sandbox: a sandbox directory serves one process at a time)
+        with self.open_client(sandbox=self.path("other-sandbox")) as other:
             self.assertEqual(other.ping(), {})
             process = other._process
         self.assertEqual(process.returncode, 0)
@@ -146,11 +147,87 @@ class FileTests(SandboxTestCase):
         names = sorted(f["name"] for f in self.client.list("/py/many")["files"])
         self.assertEqual(names, [f"file-{index:02d}.txt" for index in range(24)])
 
+    def test_a_second_server_on_the_same_sandbox_is_refused(self):
+        with self.assertRaises(FichierError) as caught:
+            self.open_client()
+        self.assertEqual(caught.exception.kind, "server_exited")
+        self.assertEqual(caught.exception.data.get("status"), 2)
+        self.assertEqual(self.client.ping(), {})
+
     def test_data_survives_in_the_sandbox_directory(self):
         self.client.upload_bytes(b"kept\n", "/kept.txt")
         self.assertEqual(self.client.close(), 0)
         with self.open_client() as again:
             self.assertEqual(again.stat("/kept.txt")["size"], 5)
+
+
+class EncryptionTests(SandboxTestCase):
+    """encrypt / encryptNames / decrypt pass through to the server, with a vault made by the
+    CLI and unlocked by its key file (FICHIER_VAULT, FICHIER_KEYFILE in the child's env)."""
+
+    passphrase = "python test passphrase"
+
+    def setUp(self):
+        self.scratch = tempfile.TemporaryDirectory(prefix="fichier-py-")
+        self.addCleanup(self.scratch.cleanup)
+        self.vault = self.path("vault")
+        self.key_file = self.path("vault.key")
+        passphrase_file = self.path("passphrase")
+        with open(os.open(passphrase_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as handle:
+            handle.write(self.passphrase + "\n")
+        self.fichier("vault", "init", "--passphrase-file", passphrase_file, "--kdf", "small")
+        self.fichier("vault", "add-keyfile", "--passphrase-file", passphrase_file, self.key_file)
+        self.env = dict(os.environ, FICHIER_VAULT=self.vault, FICHIER_KEYFILE=self.key_file)
+        super().setUp()
+
+    def fichier(self, *args):
+        environment = dict(os.environ, FICHIER_VAULT=self.vault)
+        subprocess.run([BINARY, *args], env=environment, check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def open_client(self, **options):
+        options.setdefault("env", self.env)
+        return super().open_client(**options)
+
+    def test_encrypt_and_decrypt(self):
+        source = self.path("secret.bin")
+        random_file(source, 200_000)
+        result = self.client.upload(source, "/py/secret/", encrypt=True)
+        self.assertTrue(result["encrypted"])
+        self.assertEqual((result["name"], result["remoteName"]), ("secret.bin", "secret.bin.age"))
+        self.assertEqual(result["plaintextSize"], 200_000)
+        self.assertGreater(result["size"], 200_000)
+
+        stored = self.path("stored.age")
+        self.client.download("/py/secret/secret.bin", stored, decrypt="never")
+        self.assertTrue(read(stored).startswith(b"age-encryption.org/v1\n"))
+        identity = self.path("identity.txt")
+        self.fichier("vault", "export-identity", "--key-file", self.key_file, "-o", identity)
+        plain = subprocess.run(["age", "-d", "-i", identity, stored], check=True, capture_output=True).stdout
+        self.assertEqual(plain, read(source))
+
+        back = self.path("back.bin")
+        downloaded = self.client.download("/py/secret/secret.bin", back, decrypt="auto")
+        self.assertTrue(downloaded["decrypted"])
+        self.assertEqual(read(back), read(source))
+
+    def test_encrypt_names(self):
+        result = self.client.upload_bytes(b"hidden name\n", "/py/names/diary.txt", encrypt=True, encrypt_names=True)
+        self.assertRegex(result["remoteName"], r"^[a-z2-7]{52,}$")
+        self.assertEqual(result["name"], "diary.txt")
+        listed = self.client.list("/py/names")["files"]
+        self.assertEqual([(f["name"], f["remoteName"], f["encrypted"]) for f in listed],
+                         [("diary.txt", result["remoteName"], True)])
+
+    def test_encrypt_false_overrides_the_profile_default(self):
+        self.fichier("vault", "profiles", "set", "default", "--encrypt-uploads", "on", "--key-file", self.key_file)
+        with self.open_client(sandbox=self.path("sandbox-default")) as client:
+            by_default = client.upload_bytes(b"x\n", "/py/default.txt")
+            self.assertEqual(by_default["remoteName"], "default.txt.age")
+            plain = client.upload_bytes(b"x\n", "/py/plain.txt", encrypt=False)
+            self.assertNotIn("remoteName", plain)
+            self.assertEqual(plain["name"], "plain.txt")
+            self.assertFalse(plain.get("encrypted", False))
 
 
 class CancelTests(SandboxTestCase):

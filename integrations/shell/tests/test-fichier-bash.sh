@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fichier.bash against `fichier serve --sandbox`: calls, progress callback, answers out of
-# order, error statuses, cancel, timeout, a server that dies, clean stop; shellcheck.
+# order, error statuses, cancel, timeout, a server that dies, clean stop, a server that cannot
+# start, encrypted upload and download with a vault; shellcheck.
 export TEST_NAME=fichier.bash
 # shellcheck source=SCRIPTDIR/../../testlib.bash
 source "$(dirname "$0")/../../testlib.bash"
@@ -92,5 +93,35 @@ kill -9 "$FICHIER_PID"
 expect_status 1 "a dead server fails the waiting call" silently fichier_wait "$doomed"
 expect_eq "with kind server_exited" "$(jq -r .data.kind <<< "$FICHIER_ERROR")" "server_exited"
 fichier_stop 5 > /dev/null 2>&1 || true
+
+# A server that cannot start reports why through its exit status (the CLI's table).
+(umask 022 && printf 'not-a-secret-key\n' > "$TEST_TMP/open.key")
+expect_status 2 "fichier_start returns the server's status for a key file readable by others" \
+  silently fichier_start --api-url http://127.0.0.1:9/v1 --api-key-file "$TEST_TMP/open.key"
+expect_match "with the server's message" "$(cat "$TEST_TMP/silently.log")" "open.key.*chmod 600"
+check "nothing is left running" test -z "${FICHIER_PID:-}"
+
+# Client-side encryption: --encrypt / --encrypt-names on upload, --decrypt on download.
+make_vault
+check "fichier_start with a vault unlocked by its key file" \
+  fichier_start --sandbox "$TEST_TMP/sandbox-enc" --vault "$VAULT_FILE" --key-file "$VAULT_KEY_FILE" 2>> "$TEST_TMP/serve.log"
+check "fichier_upload --encrypt" fichier_upload --encrypt "$TEST_TMP/data.bin" /secret/
+expect_eq "stored as NAME.age" "$(jq -r '[.encrypted, .name, .remoteName, .plaintextSize] | join(" ")' <<< "$FICHIER_RESULT")" \
+  "true data.bin data.bin.age 2500000"
+check "fichier_download --decrypt never keeps the stored bytes" \
+  fichier_download --decrypt never /secret/data.bin "$TEST_TMP/stored.age"
+check "what is stored is an age file" is_age_file "$TEST_TMP/stored.age"
+check "the stock age decrypts it with the exported identity" \
+  age -d -i "$VAULT_IDENTITY" -o "$TEST_TMP/by-age.bin" "$TEST_TMP/stored.age"
+check "age's plaintext is the file" cmp "$TEST_TMP/by-age.bin" "$TEST_TMP/data.bin"
+check "fichier_download decrypts by default" fichier_download /secret/data.bin "$TEST_TMP/decrypted.bin"
+check "the decrypted bytes are the file" cmp "$TEST_TMP/decrypted.bin" "$TEST_TMP/data.bin"
+expect_eq "the download says so" "$(jq -r .decrypted <<< "$FICHIER_RESULT")" "true"
+check "fichier_upload --encrypt --encrypt-names" fichier_upload --encrypt --encrypt-names "$TEST_TMP/back.bin" /secret/ "" replace
+expect_match "stored under an encrypted name" "$(jq -r .remoteName <<< "$FICHIER_RESULT")" '^[a-z2-7]{52,}$'
+check "fichier_upload --no-encrypt" fichier_upload --no-encrypt "$TEST_TMP/back2.bin" /secret/
+expect_eq "stored in the clear" "$(jq -r '.remoteName // .name' <<< "$FICHIER_RESULT")" "back2.bin"
+expect_status 2 "an unknown upload option" silently fichier_upload --frobnicate "$TEST_TMP/data.bin" /secret/
+check "fichier_stop" fichier_stop
 
 finish
