@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The age payload cipher (agead STREAM): payload key = HKDF-SHA-256(file key, nonce, "payload");
 /// chunk i is ChaCha20-Poly1305 under nonce = 11-byte big-endian i ‖ final flag.
 struct AgePayloadCipher {
@@ -24,6 +26,51 @@ struct AgePayloadCipher {
             nonce.withUnsafeBytes { n in ChaCha20Poly1305.seal(key: k, nonce: n, plaintext: plaintext, into: out) }
         }
         counter += 1
+    }
+
+    /// Seals the next chunks, split over up to `workers` threads (each chunk has its own nonce,
+    /// so they are independent): chunk i is `plaintext[i·64 KiB ..< (i+1)·64 KiB]` (the last one
+    /// may be shorter, or empty when `plaintext` is), sealed at `out[i·(64 KiB+16) ...]`; only
+    /// the last one carries the final flag, and only when `finalLast`. Returns the bytes written.
+    mutating func sealChunks(_ plaintext: UnsafeRawBufferPointer, finalLast: Bool, workers: Int,
+                             into out: UnsafeMutableRawBufferPointer) -> Int {
+        let chunk = AgeFormat.chunkSize
+        let chunks = max(1, (plaintext.count + chunk - 1) / chunk)
+        let written = plaintext.count + chunks * AgeFormat.tagSize
+        precondition(out.count >= written)
+        let first = counter
+        let threads = max(1, min(workers, chunks))
+        key.withUnsafeBytes { key in
+            let buffers = BatchBuffers(key: key, plaintext: plaintext, out: out)
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                let (key, plaintext, out) = (buffers.key, buffers.plaintext, buffers.out)
+                withUnsafeTemporaryAllocation(byteCount: ChaCha20Poly1305.nonceLength, alignment: 1) { nonce in
+                    nonce.initializeMemory(as: UInt8.self, repeating: 0)
+                    for index in (chunks * thread / threads)..<(chunks * (thread + 1) / threads) {
+                        let number = first + UInt64(index)
+                        for byte in 0..<8 { nonce[3 + byte] = UInt8(truncatingIfNeeded: number >> UInt64(8 * (7 - byte))) }
+                        nonce[11] = finalLast && index == chunks - 1 ? 1 : 0
+                        let start = index * chunk
+                        let length = min(chunk, plaintext.count - start)
+                        let sealedStart = index * AgeFormat.encryptedChunkSize
+                        ChaCha20Poly1305.seal(
+                            key: key, nonce: UnsafeRawBufferPointer(nonce),
+                            plaintext: UnsafeRawBufferPointer(rebasing: plaintext[start..<(start + length)]),
+                            into: UnsafeMutableRawBufferPointer(rebasing: out[sealedStart..<(sealedStart + length + AgeFormat.tagSize)]))
+                    }
+                }
+            }
+        }
+        counter += UInt64(chunks)
+        return written
+    }
+
+    /// One batch's buffers for the sealing threads: read-only (key, plaintext) or written at
+    /// disjoint offsets (out), and valid until `concurrentPerform` returns.
+    private struct BatchBuffers: @unchecked Sendable {
+        let key: UnsafeRawBufferPointer
+        let plaintext: UnsafeRawBufferPointer
+        let out: UnsafeMutableRawBufferPointer
     }
 
     /// Opens chunk `counter` as final or not; advances only on success.
