@@ -14,12 +14,16 @@ struct Fichier: AsyncParsableCommand {
             (protocol/PROTOCOL.md). The other verbs run one method each through the same dispatcher \
             and print its result for humans, or exactly the result object with --json.
 
-            Credentials: $FICHIER_API_KEY or --api-key-file FILE (never on the command line). \
+            Credentials: $FICHIER_API_KEY or --api-key-file FILE (never on the command line), else the \
+            vault (`fichier vault init`, protocol/VAULT.md), unlocked from --passphrase-fd, \
+            --passphrase-file, --key-file, $FICHIER_PASSPHRASE_FILE, $FICHIER_KEYFILE or \
+            $FICHIER_PASSPHRASE, or a terminal prompt. The vault also holds the keys of client-side \
+            encryption: `upload --encrypt`, `download --decrypt`, `encrypt`, `decrypt` (age format). \
             $FICHIER_API_URL / --api-url and $FICHIER_PACE_MS / --pace change the endpoint and the \
             pacing. --sandbox [DIR] uses a built-in emulator instead of 1fichier.com (DIR keeps its \
             data between commands).
 
-            Exit status of the verbs (the protocol's error table):
+            Exit status of every command (the protocol's error table):
               0    success
               1    internal error, unexpected reply from 1fichier
               2    usage error, invalid params, argument or configuration
@@ -29,9 +33,11 @@ struct Fichier: AsyncParsableCommand {
               6    conflict, folder not empty, too large, unsupported, not allowed, local I/O, integrity
               7    no API key, key rejected, account restricted, customer only, owner locked
               8    quota exceeded
-              10   vault locked or key missing
+              10   vault locked or missing, or no key of the vault opens the file
               11   vault corrupt
-              12   wrong vault passphrase
+              12   wrong vault passphrase or key file
+              13   the key derivation could not allocate its memory
+              14   the vault asks for more key-derivation work than allowed
               130  cancelled (Ctrl-C)
             Any other status means failure.
             """,

@@ -18,7 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
             its input (after answering what is in flight) or after the first SIGTERM/SIGINT; a \
             second signal exits at once.
 
-            The API key comes from $FICHIER_API_KEY or --api-key-file, never from the command line. \
+            The API key comes from $FICHIER_API_KEY or --api-key-file, never from the command line, \
+            or else from the vault (protocol/VAULT.md). An existing vault is unlocked at startup when \
+            --passphrase-fd, --passphrase-file, --key-file, $FICHIER_PASSPHRASE_FILE, $FICHIER_KEYFILE or \
+            $FICHIER_PASSPHRASE gives a secret; otherwise the server starts with the vault locked and a \
+            client unlocks it with vault/unlock. --auto-lock SECONDS locks it again after that long unused.
+
             With --sandbox [DIR] the server talks to a built-in emulator instead of 1fichier.com, so \
             every method works offline: try `fichier serve --sandbox` and type \
             {"jsonrpc":"2.0","id":1,"method":"fs/list","params":{"path":"/"}}
@@ -44,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "stderr log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
+    @Option(name: .customLong("auto-lock"), help: ArgumentHelp("Lock the vault after this many seconds without use (0: never).", valueName: "seconds"))
+    var autoLockSeconds = 0
+
     func validate() throws {
         guard (1...1024).contains(maxTransfers) else {
             throw ValidationError("--max-transfers must be between 1 and 1024")
@@ -53,6 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1024...(256 << 20)).contains(maxLineBytes) else {
             throw ValidationError("--max-line-bytes must be between 1024 and 268435456")
+        }
+        guard (0...(366 * 86_400)).contains(autoLockSeconds) else {
+            throw ValidationError("--auto-lock must be between 0 and 31622400 seconds")
         }
     }
 
@@ -71,9 +82,17 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "fichier.serve")
+        let vault: SessionVault
+        do {
+            vault = try await VaultSetup.prepare(connection.vault, interactive: false,
+                                                 autoLock: autoLockSeconds > 0 ? .seconds(autoLockSeconds) : nil)
+        } catch {
+            FileHandle.standardError.write(Data("fichier serve: \(error)\n".utf8))
+            Glibc.exit(error.exitCode)
+        }
         let opened: Connection
         do {
-            opened = try await Connection.open(connection, logger: Logger(label: "fichier.api"))
+            opened = try await Connection.open(connection, vault: vault, logger: Logger(label: "fichier.api"))
         } catch {
             FileHandle.standardError.write(Data("fichier serve: \(error)\n".utf8))
             Glibc.exit(2)
@@ -103,11 +122,13 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 /// Builds the methods `serve` (and the one-shot verbs) offer beyond the session methods,
 /// and the capability flags `initialize` reports: every 1fichier method, registered by
-/// `FichierMethods` against the connection's client.
+/// `FichierMethods` against the connection's client, and the `vault/*` methods. `vault` is
+/// true when those are offered; `encryption` when a vault exists (it holds the keys that
+/// client-side encryption needs).
 enum ServeComposer {
     static func compose(connection: Connection, into configuration: inout ServerConfiguration) -> MethodRegistry {
-        configuration.encryption = false
-        configuration.vault = false
+        configuration.vault = connection.vault != nil
+        configuration.encryption = connection.vault?.exists == true
         return connection.methods()
     }
 }

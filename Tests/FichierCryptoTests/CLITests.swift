@@ -80,7 +80,7 @@ struct CLITests {
         #expect(dec.status == 0, "\(dec.stdoutText)")
         #expect(try String(contentsOfFile: decrypted, encoding: .utf8) == "passphrase-protected content\n")
         let wrong = try cli.runWithTerminal(["decrypt", "-p", "-o", decrypted + "2", byAge], typed: "nope\n")
-        #expect(wrong.status == 3)
+        #expect(wrong.status == 10)    // key_missing: no identity or passphrase opens the file
         #expect(!FileManager.default.fileExists(atPath: decrypted + "2"))
 
         let ours = home.appendingPathComponent("ours.age").path
@@ -119,7 +119,7 @@ struct CLITests {
             let bad = cli.home.appendingPathComponent("bad.age")
             try Data(bytes).write(to: bad)
             let result = try cli.run(["decrypt", "--passphrase-file", passFile, "-o", out, bad.path])
-            #expect(result.status == 8, "\(name): \(result.stderrText)")
+            #expect(result.status == 6, "\(name): \(result.stderrText)")    // integrity
             #expect(result.stderrText.contains("no output written"), "\(name)")
             #expect(result.stderrText.contains("payload integrity"), "\(name): \(result.stderrText)")
             #expect(!FileManager.default.fileExists(atPath: out), "\(name)")
@@ -127,12 +127,12 @@ struct CLITests {
         }
         // Without -o, only authenticated chunks reach stdout.
         let streamed = try cli.run(["decrypt", "--passphrase-file", passFile], stdin: Array(good.prefix(184 + 2 * 65552)))
-        #expect(streamed.status == 8)
+        #expect(streamed.status == 6)
         #expect(streamed.stdout == Array(plaintext.prefix(2 * 65536)))
         // A file for somebody else is "no match".
         let other = try cli.run(["decrypt", "-i", try cli.write("other.txt", X25519Identity.generate().encoded().unsafeStringCopy()!),
                                  "-o", out, encFile.path])
-        #expect(other.status == 3)
+        #expect(other.status == 10)
         #expect(other.stderrText.contains("no identity matched"))
     }
 
@@ -215,7 +215,7 @@ struct CLITests {
         let passwd = try cli.run(["vault", "passwd", "--kdf", "small", "--new-passphrase-file", newPass] + unlock)
         #expect(passwd.status == 0, "\(passwd.stderrText)")
         #expect(passwd.stderrText.contains(".bak"))
-        #expect(try cli.run(["vault", "profiles"] + unlock).status == 3)
+        #expect(try cli.run(["vault", "profiles"] + unlock).status == 12)
         #expect(try cli.run(["vault", "profiles", "--passphrase-file", newPass]).status == 0)
         #expect(try cli.run(["vault", "profiles", "--key-file", keyFile]).status == 0)
 
@@ -233,9 +233,9 @@ struct CLITests {
         bytes[bytes.count / 2] ^= 1
         try Data(bytes).write(to: URL(fileURLWithPath: cli.vaultPath))
         let corrupt = try cli.run(["vault", "profiles", "--passphrase-file", newPass])
-        #expect(corrupt.status == 4)
+        #expect(corrupt.status == 11)
         #expect(corrupt.stderrText.contains("corrupted"))
-        #expect(try cli.run(["vault", "status", "--vault", cli.home.appendingPathComponent("nothing").path]).status == 7)
+        #expect(try cli.run(["vault", "status", "--vault", cli.home.appendingPathComponent("nothing").path]).status == 10)
     }
 
     @Test("Unlock sources: fd, file, key file, environment, terminal; precedence and env scrubbing")
@@ -250,7 +250,7 @@ struct CLITests {
         #expect(try cli.run(["vault", "profiles"], environment: ["FICHIER_PASSPHRASE_FILE": passFile]).status == 0)
         #expect(try cli.run(["vault", "profiles"], environment: ["FICHIER_PASSPHRASE_FILE": passFile, "FICHIER_PASSPHRASE": "wrong"]).status == 0)
         #expect(try cli.run(["vault", "profiles"], environment: ["FICHIER_PASSPHRASE": Self.passphrase]).status == 0)
-        #expect(try cli.run(["vault", "profiles"], environment: ["FICHIER_PASSPHRASE": "wrong"]).status == 3)
+        #expect(try cli.run(["vault", "profiles"], environment: ["FICHIER_PASSPHRASE": "wrong"]).status == 12)
         // The terminal prompt (echo off) is the last resort.
         let prompted = try cli.runWithTerminal(["vault", "profiles"], typed: "\(Self.passphrase)\n")
         #expect(prompted.status == 0, "\(prompted.stdoutText)")
@@ -276,7 +276,7 @@ struct CLITests {
         #expect(try cli.run(["vault", "profiles", "--passphrase-file", passFile]).status == 0)
         let limited = try TestProcess.run("/bin/bash", ["-c", "ulimit -v 220000; exec \"$0\" vault profiles --passphrase-file \"$1\"",
                                                         FichierCLI.binary, passFile], environment: cli.environment)
-        #expect(limited.status == 5, "\(limited.stderrText)")
+        #expect(limited.status == 13, "\(limited.stderrText)")
         #expect(limited.stderrText.contains("could not allocate 256 MiB"))
         #expect(!limited.stderrText.contains("wrong passphrase or key"))
     }

@@ -94,7 +94,8 @@ import Testing
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { process.terminate() }
+        // Foundation spawns children with signals blocked, so SIGTERM would not end Python.
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let port = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
             DispatchQueue.global().async {
                 let line = output.fileHandleForReading.availableData

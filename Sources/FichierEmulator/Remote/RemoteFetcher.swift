@@ -96,8 +96,9 @@ struct RemoteFetcher: Sendable {
                 head.headers.add(name: name, value: value)
             }
             head.headers.add(name: "Connection", value: "close")
-            try await outbound.write(.head(head))
-            try await outbound.write(.end(nil))
+            // Head and end in one write: a server that answers and closes right after the head
+            // (HTTP/1.0 servers do) must not turn a separate end write into a failed fetch.
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
 
             var iterator = inbound.makeAsyncIterator()
             guard case .head(let response)? = try await iterator.next() else {

@@ -2,16 +2,18 @@ import FichierAPI
 
 /// What the 1fichier methods share in one server: the client (with its account-wide pacer),
 /// the path resolver and its listing cache, the listing snapshots behind `fs/list` cursors,
-/// and the transfer pipeline.
+/// the transfer pipeline, and the session's client-side encryption (nil without a vault).
 public final class FichierService: Sendable {
     public let client: FichierClient
     public let resolver: PathResolver
     let snapshots: ListingSnapshots
     let pipeline: TransferPipeline
     let active = ActiveRequests()
+    public let encryption: SessionEncryption?
 
-    public init(client: FichierClient) {
+    public init(client: FichierClient, encryption: SessionEncryption? = nil) {
         self.client = client
+        self.encryption = encryption
         resolver = PathResolver(client: client)
         snapshots = ListingSnapshots()
         pipeline = TransferPipeline()
@@ -25,6 +27,6 @@ public final class FichierService: Sendable {
     }
 
     var locator: RemoteLocator {
-        RemoteLocator(resolver: resolver)
+        RemoteLocator(resolver: resolver, names: names)
     }
 }

@@ -44,6 +44,9 @@ public enum RPCErrorCode: Int, CaseIterable, Sendable {
     case vaultBadSecret = 1601
     case vaultCorrupt = 1602
     case keyMissing = 1603
+    case vaultMissing = 1604
+    case outOfMemory = 1605
+    case kdfLimit = 1606
 
     /// The stable snake_case kind that `error.data.kind` carries by default.
     public var kind: String {
@@ -82,6 +85,9 @@ public enum RPCErrorCode: Int, CaseIterable, Sendable {
         case .vaultBadSecret: "vault_bad_secret"
         case .vaultCorrupt: "vault_corrupt"
         case .keyMissing: "key_missing"
+        case .vaultMissing: "vault_missing"
+        case .outOfMemory: "out_of_memory"
+        case .kdfLimit: "kdf_limit"
         }
     }
 
@@ -108,9 +114,11 @@ public enum RPCErrorCode: Int, CaseIterable, Sendable {
         case .quotaExceeded: 8
         case .notFound: 4
         case .conflict, .notEmpty, .tooLarge, .unsupported, .notAllowed, .localIO, .integrity: 6
-        case .vaultLocked, .keyMissing: 10
+        case .vaultLocked, .keyMissing, .vaultMissing: 10
         case .vaultCorrupt: 11
         case .vaultBadSecret: 12
+        case .outOfMemory: 13
+        case .kdfLimit: 14
         }
     }
 
@@ -151,6 +159,9 @@ public enum RPCErrorCode: Int, CaseIterable, Sendable {
         case .vaultBadSecret: "wrong vault passphrase or key file"
         case .vaultCorrupt: "the vault is unreadable"
         case .keyMissing: "the key is not in the vault"
+        case .vaultMissing: "there is no vault"
+        case .outOfMemory: "the key derivation could not allocate its memory"
+        case .kdfLimit: "the vault asks for more key-derivation work than allowed"
         }
     }
 

@@ -26,9 +26,11 @@ enum CopyMethod {
             case .path(let path):
                 switch try await service.locator.item(path) {
                 case .file(let file):
-                    let name = rename ?? file.name
+                    // Stored names keep their scheme (encrypted, `.age`); results show the user's name.
+                    let stored = try rename.map { try service.names.storedName(renaming: file.name, to: $0) }
+                    let name = service.names.view(of: stored ?? file.name).name
                     let copies = try await copyFiles([file.url], to: destinationID,
-                                                     rename: rename, service: service, shown: path.description)
+                                                     rename: stored, service: service, shown: path.description)
                     return Result(items: copies.map {
                         MovedItem(type: "file", from: path.description, name: name,
                                   path: try? destination.appending(name).description, url: $0.url)

@@ -91,7 +91,8 @@ enum ListMethod {
                                  created: ISOTime.string(listing.raw["create_date"]?.dateValue),
                                  password: listing.raw["pass"].map { $0.boolValue ?? false })
         let folders = listing.subfolders.map { FolderEntry($0, parentPath: folderPath) }
-        let files = listing.files.map { FileEntry($0, folderPath: folderPath, folderID: listing.id) }
+        let names = service.names
+        let files = listing.files.map { FileEntry($0, folderPath: folderPath, folderID: listing.id).viewed(through: names) }
         let complete = listing.fileCount.map { $0 <= files.count } ?? true
         return ListingSnapshots.Snapshot(folder: folder, folders: folders, files: files, complete: complete,
                                          reportedFileCount: listing.fileCount)

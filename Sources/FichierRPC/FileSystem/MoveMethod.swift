@@ -21,14 +21,16 @@ enum MoveMethod {
             case .path(let path):
                 switch try await service.locator.item(path) {
                 case .file(let file):
-                    let name = rename ?? file.name
+                    // Stored names keep their scheme (encrypted, `.age`); results show the user's name.
+                    let name = try rename.map { try service.names.storedName(renaming: file.name, to: $0) } ?? file.name
+                    let shown = service.names.view(of: name).name
                     let sourceFolder = try await service.locator.folderID(path.parent ?? .root)
-                    let newPath = try destination.appending(name).description
+                    let newPath = try destination.appending(shown).description
                     if sourceFolder != destinationID || name != file.name {
                         try await moveFiles([file.url], to: destinationID, rename: name == file.name ? nil : name,
                                             service: service, shown: path.description)
                     }
-                    return Result(items: [MovedItem(type: "file", from: path.description, name: name, path: newPath,
+                    return Result(items: [MovedItem(type: "file", from: path.description, name: shown, path: newPath,
                                                     url: file.url)],
                                   to: destination.description)
                 case .folder(let id, _):

@@ -19,6 +19,11 @@ struct FileEntry: Encodable, Sendable {
     /// The full remote path, when the folder's path is known.
     var path: String?
     var folderId: FolderID?
+    /// Client-side encryption (see `FileEntry+Encryption.swift`): set for age files in a
+    /// session with a vault, with the name as stored and why it could not be decrypted.
+    var encrypted: Bool?
+    var remoteName: String?
+    var decryptError: String?
 
     init(_ file: RemoteFile, folderPath: RemotePath?, folderID: FolderID?) {
         name = file.name
@@ -67,6 +72,7 @@ struct FileEntry: Encodable, Sendable {
     var encodedLengthBound: Int {
         220 + JSONLength.bound(name) + JSONLength.bound(url) + (checksum?.utf8.count ?? 0)
             + JSONLength.bound(contentType ?? "") + (path.map(JSONLength.bound) ?? 0) + 40
+            + (remoteName.map { 32 + JSONLength.bound($0) } ?? 0) + (decryptError.map { 32 + JSONLength.bound($0) } ?? 0)
     }
 }
 

@@ -11,6 +11,8 @@ enum RemoteItem: Sendable {
 /// folder was missing (`data.subject`).
 struct RemoteLocator: Sendable {
     let resolver: PathResolver
+    /// Encrypted files are found under their stored names (see `file(storedAs:)`).
+    var names: EncryptedNames = .inactive
 
     /// The folder at `path`.
     func folderID(_ path: RemotePath) async throws -> FolderID {
@@ -32,12 +34,12 @@ struct RemoteLocator: Sendable {
         }
         _ = try await folderID(parent)
         do {
-            return try await resolver.file(at: path)
+            return try await file(storedAs: path)
         } catch let error as FichierError where error.kind == .notFound {
             if case .folder = try? await item(path) {
                 throw Self.notFound("\(path) is a folder, not a file", path: path, subject: "file")
             }
-            throw Self.notFound("no such file: \(path)", path: path, subject: "file")
+            throw Self.notFound("no such file: \(path)" + lockedNamesHint, path: path, subject: "file")
         } catch let error as FichierError {
             throw error.rpcError.about(path: path.description, subject: "file")
         }
@@ -59,9 +61,9 @@ struct RemoteLocator: Sendable {
             return .folder(id: id, summary: listing.subfolders.first { $0.id == id })
         } catch let error as FichierError where error.kind == .notFound {
             do {
-                return .file(try await resolver.file(at: path))
+                return .file(try await file(storedAs: path))
             } catch let error as FichierError where error.kind == .notFound {
-                throw Self.notFound("no such file or folder: \(path)", path: path, subject: "file")
+                throw Self.notFound("no such file or folder: \(path)" + lockedNamesHint, path: path, subject: "file")
             } catch let error as FichierError {
                 throw error.rpcError.about(path: path.description, subject: "file")
             }

@@ -35,10 +35,12 @@ enum RenameMethod {
                 let newPath = try parent.appending(name).description
                 switch try await service.locator.item(path) {
                 case .file(let file):
-                    if file.name == name {
+                    // An encrypted file keeps its scheme: the new name is stored encrypted or with `.age`.
+                    let stored = try service.names.storedName(renaming: file.name, to: name)
+                    if file.name == stored {
                         return Result(type: "file", name: name, path: newPath, url: file.url, renamed: false)
                     }
-                    try await renameFile(file.url, to: name, service: service, shown: path.description)
+                    try await renameFile(file.url, to: stored, service: service, shown: path.description)
                     return Result(type: "file", name: name, path: newPath, url: file.url, renamed: true)
                 case .folder(let id, _):
                     if path.name == name {
@@ -65,10 +67,11 @@ enum RenameMethod {
                 }
                 let path = FileEntry(info).path.flatMap { try? RemotePath($0) }?.parent
                 let newPath = path.flatMap { try? $0.appending(name).description }
-                if info.name == name {
+                let stored = try service.names.storedName(renaming: info.name, to: name)
+                if info.name == stored {
                     return Result(type: "file", name: name, path: newPath, url: url, renamed: false)
                 }
-                try await renameFile(url, to: name, service: service, shown: url)
+                try await renameFile(url, to: stored, service: service, shown: url)
                 return Result(type: "file", name: name, path: newPath, url: url, renamed: true)
             case .urls:
                 throw RPCError.invalidParams(path: "urls", problem: "not accepted here")

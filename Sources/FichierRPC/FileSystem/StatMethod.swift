@@ -34,11 +34,11 @@ enum StatMethod {
                                                password: summary?.isPasswordProtected))
                 case .file(let file):
                     let folder = try await service.locator.folderID(path.parent ?? .root)
-                    return .file(FileEntry(file, folderPath: path.parent, folderID: folder))
+                    return .file(FileEntry(file, folderPath: path.parent, folderID: folder).viewed(through: service.names))
                 }
             case .url(let url):
                 do {
-                    return .file(FileEntry(try await service.client.fileInfo(url: url)))
+                    return .file(FileEntry(try await service.client.fileInfo(url: url)).viewed(through: service.names))
                 } catch let error as FichierError {
                     throw error.rpcError.about(path: url, subject: "file")
                 }

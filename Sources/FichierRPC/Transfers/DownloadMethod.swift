@@ -1,9 +1,11 @@
 import FichierAPI
 import Foundation
 
-/// `transfer/download {remote | url, local, overwrite?, verify?}`: get_token.cgi → GET
-/// streamed into `local.partial` → fsync → rename to `local`. A failed or cancelled download
-/// leaves no `.partial` behind.
+/// `transfer/download {remote | url, local, overwrite?, verify?, decrypt?}`: get_token.cgi →
+/// GET streamed into `local.partial` → fsync → rename to `local`. A failed or cancelled download
+/// leaves no `.partial` behind. An age file is decrypted on the way (`DecryptionStage`): only
+/// authenticated plaintext reaches `local.partial` (mode 0600), renamed only after the final
+/// chunk authenticated.
 enum DownloadMethod {
     struct Params: Decodable, Sendable {
         var remote: String?
@@ -11,6 +13,8 @@ enum DownloadMethod {
         var local: String
         var overwrite: Bool?
         var verify: Bool?
+        /// `auto` (default): decrypt age files with the vault's identities; `always`; `never`.
+        var decrypt: SessionEncryption.DecryptMode?
     }
 
     struct Result: Encodable, Sendable {
@@ -24,6 +28,10 @@ enum DownloadMethod {
         var contentType: String?
         /// With `verify`: the Whirlpool of what arrived matched it.
         var verified: Bool?
+        /// Whether the data was decrypted (absent when decryption did not apply).
+        var decrypted: Bool?
+        /// The name 1fichier stores, when `name` is its decrypted form.
+        var remoteName: String?
     }
 
     /// The file to fetch, as far as the listing or file/info knows it.
@@ -48,10 +56,12 @@ enum DownloadMethod {
     static func run(_ params: Params, context: RequestContext, service: FichierService) async throws -> Result {
         guard !params.local.isEmpty else { throw RPCError.invalidParams(path: "local", problem: "must not be empty") }
         let remote = try await source(params, service: service)
+        let decryption = try service.decryptionStage(mode: params.decrypt, remoteName: remote.name)
+        let shownName = decryption == nil ? remote.name : service.names.view(of: remote.name).name
 
         var local = LocalFiles.absolute(params.local)
         if params.local.hasSuffix("/") || LocalFiles.isDirectory(local) {
-            local = (local.hasSuffix("/") ? local : local + "/") + LocalFiles.safeName(remote.name)
+            local = (local.hasSuffix("/") ? local : local + "/") + LocalFiles.safeName(shownName)
         }
         if LocalFiles.isDirectory(local) {
             throw RPCError.mapping(kind: "local_io", message: "\(local) is a directory", path: local)
@@ -61,9 +71,10 @@ enum DownloadMethod {
         }
         let partial = local + ".partial"
 
+        // Decryption faces the destination, the verifier the wire (it hashes what 1fichier stores).
         let verifier = params.verify == true ? WhirlpoolDownloadStage() : nil
-        let stages: [any DownloadStage] = [verifier].compactMap { $0 }
-        let destination = FileResponseSink(path: partial)
+        let stages: [any DownloadStage] = [decryption as (any DownloadStage)?, verifier].compactMap { $0 }
+        let destination: any DownloadSink = decryption == nil ? FileResponseSink(path: partial) : PrivateFileSink(path: partial)
         let sink = try service.pipeline.downloadSink(into: destination, through: stages)
         let tracker = TransferProgressTracker(context: context, phase: "downloading", total: remote.size,
                                               reportsFinalizing: false)
@@ -95,9 +106,11 @@ enum DownloadMethod {
             }
             let destinationPath = local
             try await BlockingWork.run { try LocalFiles.commit(partial, to: destinationPath) }
-            return Result(local: local, size: outcome.bytesWritten, url: remote.url, name: remote.name,
-                          checksum: remote.checksum, contentType: remote.contentType ?? outcome.contentType,
-                          verified: verified)
+            return Result(local: local, size: decryption?.report.plaintextBytes ?? outcome.bytesWritten, url: remote.url,
+                          name: shownName, checksum: remote.checksum,
+                          contentType: remote.contentType ?? outcome.contentType, verified: verified,
+                          decrypted: decryption.map { $0.report.decrypted ?? false },
+                          remoteName: shownName == remote.name ? nil : remote.name)
         } catch {
             LocalFiles.remove(partial)
             let fichier = error as? FichierError
@@ -105,6 +118,7 @@ enum DownloadMethod {
                 throw RPCError.cancelled(partial: try? JSONFragment(encoding: tracker.partial()))
             }
             var mapped = fichier.map { $0.rpcError } ?? RPCError.from(error, cancelled: false)
+            if let failure = decryption?.report.failure { mapped = failure }
             if fichier?.kind == .localIO { mapped = mapped.about(path: local, subject: nil) }
             mapped = mapped.about(path: remote.shown, subject: "file")
             if mapped.data.partial == nil { mapped.data.partial = try? JSONFragment(encoding: tracker.partial()) }

@@ -1,9 +1,11 @@
 import FichierAPI
 import Foundation
 
-/// `transfer/upload {local | data, remote, ifExists?, verify?}`: get_upload_server → node
-/// upload.cgi (streamed) → end.pl. `remote` ending in `/` is a folder (the local base name is
-/// kept), otherwise the file's full path; missing folders are made.
+/// `transfer/upload {local | data, remote, ifExists?, verify?, encrypt?, encryptNames?}`:
+/// get_upload_server → node upload.cgi (streamed) → end.pl. `remote` ending in `/` is a folder
+/// (the local base name is kept), otherwise the file's full path; missing folders are made.
+/// With encryption the body is an age file streamed through `EncryptionStage`, stored as
+/// `NAME.age` or under the encrypted name (see `UploadMethod+Encryption.swift`).
 enum UploadMethod {
     enum IfExists: String, Sendable, CaseIterable {
         /// Upload anyway: 1fichier keeps both (its own behaviour).
@@ -22,8 +24,12 @@ enum UploadMethod {
         var remote: String
         var ifExists: IfExists?
         var verify: Bool?
+        /// Encrypt the contents (age); absent: the vault profile's default.
+        var encrypt: Bool?
+        /// Store the file under its encrypted name; absent: the vault profile's default.
+        var encryptNames: Bool?
 
-        private enum CodingKeys: String, CodingKey { case local, data, remote, ifExists, verify }
+        private enum CodingKeys: String, CodingKey { case local, data, remote, ifExists, verify, encrypt, encryptNames }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -31,6 +37,8 @@ enum UploadMethod {
             data = try container.decodeIfPresent(String.self, forKey: .data)
             remote = try container.decode(String.self, forKey: .remote)
             verify = try container.decodeIfPresent(Bool.self, forKey: .verify)
+            encrypt = try container.decodeIfPresent(Bool.self, forKey: .encrypt)
+            encryptNames = try container.decodeIfPresent(Bool.self, forKey: .encryptNames)
             if let text = try container.decodeIfPresent(String.self, forKey: .ifExists) {
                 guard let mode = IfExists(rawValue: text) else {
                     throw RPCError.invalidParams(path: "ifExists", problem: "expected one of duplicate, skip, replace, error")
@@ -56,6 +64,13 @@ enum UploadMethod {
         var replaced: [String]?
         /// With `verify`: the Whirlpool of what was sent matched 1fichier's.
         var verified: Bool?
+        /// The contents were encrypted (age) on the way; `size` and `whirlpool` are then
+        /// those of the ciphertext 1fichier stores.
+        var encrypted: Bool?
+        /// The name 1fichier stores (`NAME.age` or the encrypted name), when encrypted.
+        var remoteName: String?
+        /// The size of the plaintext, when encrypted.
+        var plaintextSize: Int64?
     }
 
     /// Where the file goes.
@@ -103,7 +118,9 @@ enum UploadMethod {
     }
 
     static func run(_ params: Params, context: RequestContext, service: FichierService) async throws -> Result {
-        let target = try target(params)
+        let plan = try service.uploadPlan(encrypt: params.encrypt, encryptNames: params.encryptNames)
+        let userTarget = try target(params)
+        let target = try stored(userTarget, plan: plan)
         let mode = params.ifExists ?? .duplicate
         let source: UploadSource
         if let local = params.local {
@@ -115,9 +132,10 @@ enum UploadMethod {
             source = .bytes(Array(bytes))
         }
 
-        // The stages this request needs, in one place: encryption will join them here.
+        // The stages this request needs, in one place: encryption first (it wraps the source),
+        // the verifier last (it hashes what goes on the wire).
         let verifier = params.verify == true ? WhirlpoolUploadStage() : nil
-        let stages: [any UploadStage] = [verifier].compactMap { $0 }
+        let stages: [any UploadStage] = [plan.stage as (any UploadStage)?, verifier].compactMap { $0 }
         let body: any UploadBody
         do {
             body = try service.pipeline.uploadBody(from: source, through: stages)
@@ -142,8 +160,9 @@ enum UploadMethod {
         if let first = existing.first {
             switch mode {
             case .skip:
-                return Result(url: first.url, name: first.name, path: target.path.description, size: first.size,
-                              whirlpool: first.checksum, folderId: folderID, skipped: true)
+                return decorated(Result(url: first.url, name: first.name, path: target.path.description, size: first.size,
+                                        whirlpool: first.checksum, folderId: folderID, skipped: true),
+                                 user: userTarget, plan: plan)
             case .error:
                 throw RPCError.mapping(kind: "conflict",
                                        message: "\(target.path) already exists (\(existing.count) file(s)); ifExists is error",
@@ -218,10 +237,11 @@ enum UploadMethod {
             replaced = old
         }
         context.log(.info, "uploaded \(target.path) as \(uploaded.url)")
-        return Result(url: uploaded.url, name: uploaded.name.isEmpty ? target.name : uploaded.name,
-                      path: target.path.description, size: uploaded.size, whirlpool: uploaded.whirlpool,
-                      removeURL: uploaded.removeURL, folderId: folderID, skipped: false, replaced: replaced,
-                      verified: verified)
+        return decorated(Result(url: uploaded.url, name: uploaded.name.isEmpty ? target.name : uploaded.name,
+                                path: target.path.description, size: uploaded.size, whirlpool: uploaded.whirlpool,
+                                removeURL: uploaded.removeURL, folderId: folderID, skipped: false, replaced: replaced,
+                                verified: verified),
+                         user: userTarget, plan: plan)
     }
 
     /// The files already named like the target (cached listing; a miss in an old listing is

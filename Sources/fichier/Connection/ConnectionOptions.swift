@@ -24,6 +24,10 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("sandbox-dir"), help: .hidden)
     var sandboxDirectory: String?
 
+    /// The vault: its file, the profile, and how to unlock it (the API key comes from it when
+    /// neither FICHIER_API_KEY nor --api-key-file gives one).
+    @OptionGroup(title: "Vault") var vault: VaultOptions
+
     /// Sandbox mode, asked either way.
     var usesSandbox: Bool { sandbox || sandboxDirectory != nil }
 

@@ -15,10 +15,12 @@ final class Sandbox: Sendable {
         self.dataDirectory = dataDirectory
     }
 
-    static func start(directory: String?) async throws -> Sandbox {
+    /// - Parameter alsoAccepting: further keys the emulator accepts (a vault profile's key,
+    ///   so the vault's credentials work offline).
+    static func start(directory: String?, alsoAccepting extraKeys: [String] = []) async throws -> Sandbox {
         let text = generatedKey()
         guard let key = APIKey(text) else { throw SandboxError("cannot make a sandbox key") }
-        var configuration = EmulatorConfiguration(apiKeys: [text])
+        var configuration = EmulatorConfiguration(apiKeys: [text] + extraKeys)
         configuration.host = "127.0.0.1"
         configuration.port = 0
         if let directory {

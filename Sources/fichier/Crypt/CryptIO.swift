@@ -19,7 +19,7 @@ enum CryptIO {
     static func openInput(_ path: String?) throws -> Int32 {
         guard let path, path != "-" else { return 0 }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))", kind: "local_io") }
         return fd
     }
 
@@ -36,7 +36,7 @@ enum CryptIO {
             let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            throw CLIError("read error: \(String(cString: strerror(errno)))")
+            throw CLIError("read error: \(String(cString: strerror(errno)))", kind: "local_io")
         }
     }
 
@@ -78,7 +78,7 @@ final class StagedOutput {
         var info = stat()
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
             let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
+            guard descriptor >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))", kind: "local_io") }
             fd = descriptor
             finalPath = nil
             partialPath = nil
@@ -87,7 +87,7 @@ final class StagedOutput {
         }
         let partial = path + ".partial"
         let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CLIError("cannot create \(partial): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw CLIError("cannot create \(partial): \(String(cString: strerror(errno)))", kind: "local_io") }
         _ = fchmod(descriptor, 0o600)
         fd = descriptor
         finalPath = path
@@ -105,7 +105,7 @@ final class StagedOutput {
         while offset < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw CLIError("write error: \(String(cString: strerror(errno)))") }
+            guard n > 0 else { throw CLIError("write error: \(String(cString: strerror(errno)))", kind: "local_io") }
             offset += n
         }
     }
@@ -117,12 +117,12 @@ final class StagedOutput {
         guard fsync(fd) == 0 else {
             close(fd)
             unlink(partialPath)
-            throw CLIError("cannot sync \(partialPath): \(String(cString: strerror(errno)))")
+            throw CLIError("cannot sync \(partialPath): \(String(cString: strerror(errno)))", kind: "local_io")
         }
         close(fd)
         guard rename(partialPath, finalPath) == 0 else {
             unlink(partialPath)
-            throw CLIError("cannot rename \(partialPath) to \(finalPath): \(String(cString: strerror(errno)))")
+            throw CLIError("cannot rename \(partialPath) to \(finalPath): \(String(cString: strerror(errno)))", kind: "local_io")
         }
     }
 

@@ -83,9 +83,16 @@ enum OneShot {
             handler.logLevel = level
             return handler
         }
+        let vault: SessionVault
+        do {
+            vault = try await VaultSetup.prepare(options.vault, interactive: true)
+        } catch {
+            FileHandle.standardError.write(Data("fichier: \(error)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
         let connection: Connection
         do {
-            connection = try await Connection.open(options, logger: Logger(label: "fichier.api"))
+            connection = try await Connection.open(options, vault: vault, logger: Logger(label: "fichier.api"))
         } catch {
             FileHandle.standardError.write(Data("fichier: \(error)\n".utf8))
             throw ExitCode(2)

@@ -1,45 +1,30 @@
 import ArgumentParser
 import FichierCrypto
+import FichierRPC
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Turns errors of the vault and crypt commands into one stderr line and a stable exit code.
-/// Messages come from the error types, which never include secrets.
+/// Turns errors of the vault and crypt commands into one stderr line and an exit status from
+/// the protocol's error table (`RPCErrorCode.exitCode`), the same table as every other verb:
+/// 10 vault locked/missing or no key for a file, 11 vault corrupt, 12 wrong passphrase,
+/// 13 out of memory for the key derivation, 14 KDF parameters above the cap, 6 integrity or
+/// local I/O, 2 bad arguments, 1 anything else. Messages come from the error types, which
+/// never include secrets.
 enum CLIFailure {
-    /// Exit codes of the vault and crypt commands (documented in protocol/VAULT.md).
-    enum Code: Int32 {
-        case general = 1
-        case badSecret = 3
-        case corrupt = 4
-        case outOfMemory = 5
-        case kdfLimit = 6
-        case notFound = 7
-        case integrity = 8
-        case locked = 9
+    /// The protocol error `error` stands for.
+    static func rpcError(for error: any Error) -> RPCError {
+        switch error {
+        case let rpc as RPCError: rpc
+        case let convertible as any RPCErrorConvertible: convertible.rpcError
+        case let cli as CLIError: RPCError.mapping(kind: cli.kind, message: cli.description)
+        default: RPCError(.internalError, "\(error)")
+        }
     }
 
-    static func code(for error: any Error) -> Code {
-        if let vault = error as? VaultError {
-            switch vault {
-            case .badSecret, .badKeyFile: return .badSecret
-            case .corrupt, .unsupportedVersion: return .corrupt
-            case .outOfMemory: return .outOfMemory
-            case .kdfLimitExceeded: return .kdfLimit
-            case .notFound: return .notFound
-            case .locked: return .locked
-            default: return .general
-            }
-        }
-        if let age = error as? AgeError {
-            switch age {
-            case .noMatch: return .badSecret
-            case .resources: return .outOfMemory
-            case .invalidKey: return .general
-            default: return .integrity
-            }
-        }
-        return .general
+    /// The exit status for `error`.
+    static func exitCode(for error: any Error) -> Int32 {
+        exitStatus(for: rpcError(for: error))
     }
 
     /// Prints `fichier: message` on stderr and returns the exit code to throw.
@@ -47,7 +32,7 @@ enum CLIFailure {
         if let exit = error as? ExitCode { return exit }
         let text = context.map { "\($0): \(error)" } ?? "\(error)"
         Terminal.error(text)
-        return ExitCode(code(for: error).rawValue)
+        return ExitCode(exitCode(for: error))
     }
 
     /// Runs `body`, mapping any error through `report`.
@@ -87,8 +72,13 @@ enum Terminal {
     }
 }
 
-/// A CLI-level error with a plain message.
+/// A CLI-level error with a plain message and the kind of the error table it falls under
+/// (`invalid_argument` by default: exit 2; `local_io`: exit 6; `conflict`: exit 6).
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    let kind: String
+    init(_ description: String, kind: String = "invalid_argument") {
+        self.description = description
+        self.kind = kind
+    }
 }

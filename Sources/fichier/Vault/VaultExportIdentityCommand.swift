@@ -28,7 +28,7 @@ struct VaultExportIdentityCommand: ParsableCommand {
             let fd: Int32
             if let output {
                 fd = open(output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw CLIError("cannot create \(output): \(String(cString: strerror(errno)))") }
+                guard fd >= 0 else { throw CLIError("cannot create \(output): \(String(cString: strerror(errno)))", kind: "local_io") }
                 _ = fchmod(fd, 0o600)
             } else {
                 fd = 1
@@ -36,7 +36,7 @@ struct VaultExportIdentityCommand: ParsableCommand {
             defer { if output != nil { close(fd) } }
             var ok = Self.write(fd, Array(header.utf8))
             ok = ok && secret.withUnsafeBytes { Self.write(fd, $0) } && Self.write(fd, [0x0A])
-            guard ok else { throw CLIError("could not write the identity") }
+            guard ok else { throw CLIError("could not write the identity", kind: "local_io") }
         }
     }
 

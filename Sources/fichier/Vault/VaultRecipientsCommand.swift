@@ -44,7 +44,7 @@ struct VaultRecipientsAddCommand: ParsableCommand {
             try vault.update { contents in
                 try contents.updateProfile(named: name) { profile in
                     guard !profile.extraRecipients.contains(text) && text != profile.recipient.encoded else {
-                        throw CLIError("\(text) is already a recipient of profile \(name)")
+                        throw CLIError("\(text) is already a recipient of profile \(name)", kind: "conflict")
                     }
                     profile.extraRecipients.append(text)
                 }

@@ -17,7 +17,7 @@ struct VaultRestoreCommand: ParsableCommand {
         try CLIFailure.run(context: "vault restore") {
             let path = options.path
             if !force, let summary = try? Vault.summary(at: path), !summary.readFromBackup {
-                throw CLIError("\(path) is intact (generation \(summary.generation)); use --force to replace it with the backup")
+                throw CLIError("\(path) is intact (generation \(summary.generation)); use --force to replace it with the backup", kind: "conflict")
             }
             try Vault.restoreBackup(at: path)
             let summary = try Vault.summary(at: path)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FichierCrypto
+import FichierRPC
 import Foundation
 
 /// `fichier vault status`: public facts about the vault; never prints a secret.
@@ -29,7 +30,7 @@ struct VaultStatusCommand: ParsableCommand {
                 } else {
                     Terminal.out("vault: \(path)\nstate: not created (run `fichier vault init`)\n")
                 }
-                throw ExitCode(CLIFailure.Code.notFound.rawValue)
+                throw ExitCode(RPCErrorCode.vaultMissing.exitCode)
             }
             var profiles: [VaultProfile] = []
             var defaultProfile: String?

@@ -8,7 +8,15 @@ struct DownloadCommand: AsyncParsableCommand {
         discussion: """
             The data goes to LOCAL.partial and is renamed to LOCAL once complete and flushed; a failed \
             or interrupted download leaves nothing behind. LOCAL may be a directory.
+
+            --decrypt auto (the default) decrypts age files with the vault's identities; only data \
+            that authenticated is kept, and a file that fails the check leaves no output (exit 6). \
+            always: the file must be encrypted; never: keep the bytes as stored.
             """)
+
+    enum Decrypt: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
 
     @Argument(help: "Remote file path, or a file URL.")
     var target: String
@@ -22,6 +30,9 @@ struct DownloadCommand: AsyncParsableCommand {
     @Flag(name: .customLong("verify"), help: "Hash what arrives (Whirlpool) and compare with 1fichier's checksum.")
     var verify = false
 
+    @Option(name: .customLong("decrypt"), help: "auto, always or never: decrypt age files with the vault's identities.")
+    var decrypt: Decrypt?
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
@@ -30,6 +41,7 @@ struct DownloadCommand: AsyncParsableCommand {
         params["local"] = .string(LocalPath.absolute(local))
         if overwrite { params["overwrite"] = true }
         if verify { params["verify"] = true }
+        if let decrypt { params["decrypt"] = .string(decrypt.rawValue) }
         try await OneShot.run(connection: connection, output: output) { run in
             guard let result = await run.call("transfer/download", .object(params), label: target) else { return }
             run.emit(result) {

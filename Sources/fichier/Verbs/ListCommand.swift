@@ -41,8 +41,12 @@ struct ListCommand: AsyncParsableCommand {
                                  + "  " + (folder["name"]?.stringValue ?? "") + "/")
                 }
                 for file in files {
+                    var marker = ""
+                    if file["encrypted"]?.boolValue == true {
+                        marker = file["decryptError"]?.stringValue.map { "  [encrypted name: \($0)]" } ?? "  [encrypted]"
+                    }
                     lines.append("file    " + HumanFormat.padLeft(HumanFormat.size(file["size"]), 9) + "  "
-                                 + HumanFormat.date(file["date"]) + "  " + (file["name"]?.stringValue ?? ""))
+                                 + HumanFormat.date(file["date"]) + "  " + (file["name"]?.stringValue ?? "") + marker)
                 }
                 if result["complete"]?.boolValue == false {
                     lines.append("(1fichier listed only part of this folder's files)")

@@ -12,8 +12,8 @@ final class ServeSession: @unchecked Sendable {
     }
 
     /// `fichier serve --sandbox DIR`.
-    static func sandbox(_ directory: String, _ extra: [String] = []) throws -> ServeSession {
-        try ServeSession(["--sandbox", directory] + extra)
+    static func sandbox(_ directory: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> ServeSession {
+        try ServeSession(["--sandbox", directory] + extra, environment: environment)
     }
 
     var sent: [String] { lock.withLock { sentLines } }

@@ -18,10 +18,13 @@ enum Binary {
         throw TestFailure("the fichier binary was not found; run `swift build --product fichier` or set FICHIER_BINARY")
     }
 
-    /// The environment for children: no real 1fichier settings leak in from the caller.
+    /// The environment for children: no real 1fichier settings leak in from the caller, and
+    /// no vault unless a test gives one (`FICHIER_VAULT`), never the user's own.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for name in ["FICHIER_API_KEY", "FICHIER_API_URL", "FICHIER_PACE_MS"] { environment[name] = nil }
+        for name in ["FICHIER_API_KEY", "FICHIER_API_URL", "FICHIER_PACE_MS", "FICHIER_PASSPHRASE",
+                     "FICHIER_PASSPHRASE_FILE", "FICHIER_KEYFILE"] { environment[name] = nil }
+        environment["FICHIER_VAULT"] = "/nonexistent/fichier-tests/vault"
         environment.merge(extra) { $1 }
         return environment
     }

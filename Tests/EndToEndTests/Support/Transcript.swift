@@ -62,7 +62,9 @@ indirect enum JSON: Decodable, Equatable, CustomStringConvertible {
 ///   `$capture:NAME` matches anything and remembers it.
 /// - In client lines, `{{NAME}}` is replaced by a captured value (strings JSON-escaped, without
 ///   quotes) and `{{dir}}` by a scratch directory.
-/// - Lines starting with `#` and blank lines are comments.
+/// - Lines starting with `#` and blank lines are comments. `#! vault PASSPHRASE` (first lines)
+///   runs the transcript with a fresh vault (`fichier vault init --kdf small`) of that
+///   passphrase, locked at the start; without it the server sees no vault.
 struct Transcript {
     enum Step {
         case send([String])
@@ -72,12 +74,19 @@ struct Transcript {
 
     let name: String
     let steps: [Step]
+    /// The passphrase of a vault made for this transcript (`#! vault …`).
+    let vaultPassphrase: String?
 
     init(name: String, text: String) throws {
         self.name = name
         var steps: [Step] = []
+        var passphrase: String?
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("#! vault ") {
+                passphrase = String(line.dropFirst("#! vault ".count))
+                continue
+            }
             if line.isEmpty || line.hasPrefix("#") { continue }
             // A client line may hold {{NAME}} where a number goes: parse it with a stand-in.
             guard let parsed = (try? JSON.parse(line)) ?? (try? JSON.parse(line.replacingOccurrences(
@@ -94,6 +103,7 @@ struct Transcript {
             }
         }
         self.steps = steps
+        vaultPassphrase = passphrase
     }
 
     /// Runs against a fresh `fichier serve --sandbox`; returns what was sent and received for
@@ -101,7 +111,14 @@ struct Transcript {
     func run(timeout: Duration = .seconds(60)) async throws -> (sent: [String], received: [UInt8]) {
         let scratch = try ScratchDirectory()
         defer { scratch.remove() }
-        let session = try ServeSession.sandbox(scratch.file("sandbox"))
+        let environment = ["FICHIER_VAULT": scratch.file("vault")]
+        if let vaultPassphrase {
+            let passphraseFile = try scratch.write("passphrase", vaultPassphrase + "\n")
+            let created = try await runFichier(["vault", "init", "--kdf", "small", "--passphrase-file", passphraseFile],
+                                               environment: environment)
+            guard created.status == 0 else { throw TestFailure("\(name): vault init failed: \(created)") }
+        }
+        let session = try ServeSession.sandbox(scratch.file("sandbox"), environment: environment)
         var captures: [String: JSON] = ["dir": .string(scratch.path)]
         var consumed = 0
         for step in steps {

@@ -35,6 +35,11 @@ final class ServeProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
         process.arguments = ["serve"] + arguments
+        // No vault: never the user's own (it would change capabilities and gate methods).
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["FICHIER_PASSPHRASE", "FICHIER_PASSPHRASE_FILE", "FICHIER_KEYFILE"] { environment[name] = nil }
+        environment["FICHIER_VAULT"] = "/nonexistent/fichier-tests/vault"
+        process.environment = environment
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

@@ -39,7 +39,8 @@ enum ChildProcess {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now > deadline {
-                process.terminate()
+                // SIGKILL: children of Foundation's Process may start with SIGTERM blocked.
+                kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 throw InteropFailure("\(executable) \(arguments.joined(separator: " ")) timed out")
             }

@@ -1,0 +1,254 @@
+import FichierAPI
+import FichierCrypto
+import FichierEmulator
+@testable import FichierRPC
+import Foundation
+import Testing
+
+@Suite("Encrypted transfers through the emulator")
+struct EncryptedTransferTests {
+    static func expectedSize(_ plaintext: Int) -> Int {
+        184 + plaintext + 16 * max(1, (plaintext + 65_535) / 65_536)
+    }
+
+    static func mode(_ path: String) -> Int? {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue
+    }
+
+    @Test("Encrypted round trips are byte-identical; the stored object is an age file stock age decrypts",
+          arguments: [0, 1, 65_535, 65_536, 65_537])
+    func roundTrip(size: Int) async throws {
+        let sandbox = try await EncryptedSandbox.start()
+        let plain = TestPattern.bytes(size, seed: UInt8(size % 251))
+        let local = try sandbox.localFile("file-\(size).bin", plain)
+        let uploaded = try await sandbox.result("transfer/upload",
+                                                #"{"local":\#(json(local)),"remote":"/enc/","encrypt":true,"verify":true}"#)
+        #expect(uploaded["encrypted"] as? Bool == true)
+        #expect(uploaded["name"] as? String == "file-\(size).bin")
+        #expect(uploaded["remoteName"] as? String == "file-\(size).bin.age")
+        #expect(uploaded["path"] as? String == "/enc/file-\(size).bin")
+        #expect(uploaded["size"] as? Int == Self.expectedSize(size))
+        #expect(uploaded["plaintextSize"] as? Int == size)
+        #expect(uploaded["verified"] as? Bool == true)   // the Whirlpool of the ciphertext sent
+
+        let url = try #require(uploaded["url"] as? String)
+        let stored = try sandbox.storedBytes(url)
+        #expect(stored.count == Self.expectedSize(size))
+        #expect(stored.starts(with: Array("age-encryption.org/v1\n".utf8)))
+        #expect(sandbox.emulator.admin.file(url: url)?.name == "file-\(size).bin.age")
+        let byAge = try EncryptedSandbox.age(["-d", "-i", try sandbox.exportedIdentity(), try sandbox.storedPath(url)])
+        #expect(byAge.status == 0)
+        #expect(byAge.output == plain)
+
+        // By the user's path (the .age suffix is found) into a directory: the plain name.
+        let into = sandbox.path("downloads")
+        try FileManager.default.createDirectory(atPath: into, withIntermediateDirectories: true)
+        let downloaded = try await sandbox.result("transfer/download",
+                                                  #"{"remote":"/enc/file-\#(size).bin","local":\#(json(into + "/"))"#
+                                                  + #","verify":true}"#)
+        let output = try #require(downloaded["local"] as? String)
+        #expect(output.hasSuffix("/file-\(size).bin"))
+        #expect(downloaded["decrypted"] as? Bool == true)
+        #expect(downloaded["verified"] as? Bool == true)
+        #expect(downloaded["size"] as? Int == size)
+        #expect(downloaded["remoteName"] as? String == "file-\(size).bin.age")
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: output))) == plain)
+        #expect(Self.mode(output) == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: output + ".partial"))
+        try await sandbox.stop()
+    }
+
+    @Test("Data uploads, profile defaults, extra recipients, decrypt modes")
+    func defaultsAndModes() async throws {
+        let recovery = X25519Identity.generate()
+        let sandbox = try await EncryptedSandbox.start { profile in
+            profile.encryptUploads = true
+            profile.extraRecipients = [recovery.recipient.encoded]
+        }
+        let buffer = Data("editor buffer".utf8).base64EncodedString()
+        let byDefault = try await sandbox.result("transfer/upload", #"{"data":"\#(buffer)","remote":"/d/notes.md"}"#)
+        #expect(byDefault["encrypted"] as? Bool == true)
+        #expect(byDefault["remoteName"] as? String == "notes.md.age")
+        let url = try #require(byDefault["url"] as? String)
+        // The recovery recipient opens it too (without the vault).
+        let stored = try sandbox.storedBytes(url)
+        let twoRecipients: Int = 22 + 2 * 98 + 48 + 16 + 13 + 16
+        #expect(stored.count == twoRecipients)
+        #expect(try StageDriver.decrypt(stored, identity: recovery) == Array("editor buffer".utf8))
+
+        let plain = try await sandbox.result("transfer/upload", #"{"data":"\#(buffer)","remote":"/d/plain.md","encrypt":false}"#)
+        #expect(plain["encrypted"] == nil)
+        #expect(plain["name"] as? String == "plain.md")
+
+        // never: the stored bytes; auto on a plain file: the bytes, decrypted false.
+        let raw = try await sandbox.result("transfer/download",
+                                           #"{"remote":"/d/notes.md.age","local":\#(json(sandbox.path("raw.age"))),"decrypt":"never"}"#)
+        #expect(raw["decrypted"] == nil)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: sandbox.path("raw.age")))) == stored)
+        let auto = try await sandbox.result("transfer/download", #"{"remote":"/d/plain.md","local":\#(json(sandbox.path("p.md")))}"#)
+        #expect(auto["decrypted"] as? Bool == false)
+        #expect(try String(contentsOfFile: sandbox.path("p.md"), encoding: .utf8) == "editor buffer")
+        // always on a plain file: integrity, no output.
+        let always = try await sandbox.call("transfer/download",
+                                            #"{"remote":"/d/plain.md","local":\#(json(sandbox.path("p2.md"))),"decrypt":"always"}"#)
+        #expect(always.errorCode == 1401)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("p2.md")))
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("p2.md.partial")))
+        let badMode = try await sandbox.call("transfer/download", #"{"remote":"/d/plain.md","local":"x","decrypt":"sometimes"}"#)
+        #expect(badMode.errorCode == -32602)
+        #expect((badMode.errorData?["errors"] as? [[String: Any]])?.first?["path"] as? String == "decrypt")
+        let namesOnly = try await sandbox.call("transfer/upload", #"{"data":"eA==","remote":"/d/x","encrypt":false,"encryptNames":true}"#)
+        #expect(namesOnly.errorCode == -32602)
+        try await sandbox.stop()
+    }
+
+    @Test("Encrypted names: listed decrypted, resolved by the user's path, renamed in scheme; foreign names listed with decryptError")
+    func encryptedNames() async throws {
+        let sandbox = try await EncryptedSandbox.start()
+        let admin = sandbox.emulator.admin
+        let report = try sandbox.localFile("report.pdf", TestPattern.bytes(70_000))
+        let uploaded = try await sandbox.result("transfer/upload",
+                                                #"{"local":\#(json(report)),"remote":"/docs/","encryptNames":true}"#)
+        let remoteName = try #require(uploaded["remoteName"] as? String)
+        #expect(EncryptedNames.looksEncrypted(remoteName))
+        #expect(uploaded["name"] as? String == "report.pdf")
+        let folder = try #require(admin.folderID(path: "/docs"))
+        #expect(admin.files(in: folder).map(\.name) == [remoteName])
+
+        // Someone else's encrypted name, and an entry our key cannot read: listed, not dropped.
+        let foreign = try NameCipher(key: SecureBytes(randomCount: 32)).encrypt("their secret.txt")
+        try admin.addFile(named: foreign, in: folder, contents: Array("x".utf8))
+        try admin.addFile(named: "readme.txt", in: folder, contents: Array("plain".utf8))
+
+        let listing = try await sandbox.result("fs/list", #"{"path":"/docs"}"#)
+        let files = try #require(listing["files"] as? [[String: Any]])
+        #expect(files.count == 3)
+        let mine = try #require(files.first { $0["remoteName"] as? String == remoteName })
+        #expect(mine["name"] as? String == "report.pdf")
+        #expect(mine["path"] as? String == "/docs/report.pdf")
+        #expect(mine["encrypted"] as? Bool == true)
+        #expect(mine["decryptError"] == nil)
+        let theirs = try #require(files.first { $0["remoteName"] as? String == foreign })
+        #expect(theirs["name"] as? String == foreign)
+        #expect(theirs["encrypted"] as? Bool == true)
+        #expect((theirs["decryptError"] as? String)?.isEmpty == false)
+        let readme = try #require(files.first { $0["name"] as? String == "readme.txt" })
+        #expect(readme["encrypted"] == nil)
+
+        // Resolution by the user's path.
+        let stat = try await sandbox.result("fs/stat", #"{"path":"/docs/report.pdf"}"#)
+        #expect(stat["remoteName"] as? String == remoteName)
+        #expect(stat["url"] as? String == uploaded["url"] as? String)
+        let downloaded = try await sandbox.result("transfer/download",
+                                                  #"{"remote":"/docs/report.pdf","local":\#(json(sandbox.path("back.pdf")))}"#)
+        #expect(downloaded["name"] as? String == "report.pdf")
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: sandbox.path("back.pdf")))) == TestPattern.bytes(70_000))
+        let link = try await sandbox.result("link/get", #"{"path":"/docs/report.pdf"}"#)
+        #expect((link["url"] as? String)?.isEmpty == false)
+
+        // A rename keeps the name encrypted; the new name resolves, the old one no more.
+        let renamed = try await sandbox.result("fs/rename", #"{"path":"/docs/report.pdf","name":"final.pdf"}"#)
+        #expect(renamed["name"] as? String == "final.pdf")
+        let cipher = try sandbox.vault.profile(for: "test").nameCipher()
+        let finalName = try cipher.encrypt("final.pdf")
+        let namesAfterRename = admin.files(in: folder).map(\.name)
+        #expect(namesAfterRename.contains(finalName))
+        #expect(try await sandbox.call("fs/stat", #"{"path":"/docs/report.pdf"}"#).errorCode == 1300)
+        try await sandbox.result("fs/mkdir", #"{"path":"/archive"}"#)
+        let moved = try await sandbox.result("fs/move", #"{"path":"/docs/final.pdf","to":"/archive","rename":"old.pdf"}"#)
+        #expect((moved["items"] as? [[String: Any]])?.first?["path"] as? String == "/archive/old.pdf")
+        let archive = try #require(admin.folderID(path: "/archive"))
+        let oldName = try cipher.encrypt("old.pdf")
+        #expect(admin.files(in: archive).map(\.name) == [oldName])
+        let deleted = try await sandbox.call("fs/delete", #"{"path":"/archive/old.pdf"}"#)
+        #expect(deleted.result != nil, "\(deleted)")
+        #expect(admin.files(in: archive).isEmpty)
+
+        // Locked: names cannot be read (but are listed), lookups say why they fail.
+        sandbox.vault.lock()
+        let lockedListing = try await sandbox.result("fs/list", #"{"path":"/docs"}"#)
+        let lockedFiles = try #require(lockedListing["files"] as? [[String: Any]])
+        #expect(lockedFiles.count == 2)
+        #expect(lockedFiles.contains { ($0["decryptError"] as? String)?.contains("locked") == true })
+        let notFound = try await sandbox.call("fs/stat", #"{"path":"/docs/final.pdf"}"#)
+        #expect(notFound.errorCode == 1300)
+        #expect((notFound.error?["message"] as? String)?.contains("vault is locked") == true)
+        try await sandbox.stop()
+    }
+
+    @Test("Tampered, truncated, reordered or extended stored ciphertext: integrity error, no output file",
+          arguments: TransferStageTests.Damage.allCases)
+    func storedCiphertextTampering(damage: TransferStageTests.Damage) async throws {
+        let sandbox = try await EncryptedSandbox.start()
+        let plain = TestPattern.bytes(2 * 65_536 + 500, seed: 11)
+        let local = try sandbox.localFile("victim.bin", plain)
+        let uploaded = try await sandbox.result("transfer/upload", #"{"local":\#(json(local)),"remote":"/t/","encrypt":true}"#)
+        let url = try #require(uploaded["url"] as? String)
+        let blob = try sandbox.storedPath(url)
+        let original = try sandbox.storedBytes(url)
+        try Data(TransferStageTests.damaged(original, damage)).write(to: URL(fileURLWithPath: blob))
+
+        let output = sandbox.path("victim.out")
+        let response = try await sandbox.call("transfer/download", #"{"remote":"/t/victim.bin","local":\#(json(output))}"#)
+        #expect(response.errorCode == 1401, "\(damage): \(response)")
+        #expect(response.errorKind == "integrity")
+        #expect(!FileManager.default.fileExists(atPath: output), "\(damage)")
+        #expect(!FileManager.default.fileExists(atPath: output + ".partial"), "\(damage)")
+        // An existing file is never replaced by a failed download.
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: output))
+        let again = try await sandbox.call("transfer/download",
+                                           #"{"remote":"/t/victim.bin","local":\#(json(output)),"overwrite":true}"#)
+        #expect(again.errorCode == 1401)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "keep me")
+        try await sandbox.stop()
+    }
+
+    @Test("A file for another key is key_missing; a locked vault is vault_locked; no vault is vault_missing")
+    func keysAndLocks() async throws {
+        let sandbox = try await EncryptedSandbox.start()
+        let admin = sandbox.emulator.admin
+        let folder = try admin.ensureFolder(path: "/k")
+        let other = X25519Identity.generate()
+        try admin.addFile(named: "theirs.bin.age", in: folder, contents: TransferStageTests.sealed(TestPattern.bytes(100), to: other))
+        let theirs = try await sandbox.call("transfer/download", #"{"remote":"/k/theirs.bin","local":\#(json(sandbox.path("t")))}"#)
+        #expect(theirs.errorCode == 1603)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("t")))
+
+        try await sandbox.result("transfer/upload", #"{"data":"aGk=","remote":"/k/mine.txt","encrypt":true}"#)
+        #expect(try await sandbox.call("vault/lock").result?["locked"] as? Bool == true)
+        let encrypt = try await sandbox.call("transfer/upload", #"{"data":"aGk=","remote":"/k/a.txt","encrypt":true}"#)
+        #expect(encrypt.errorCode == 1600)
+        let undecided = try await sandbox.call("transfer/upload", #"{"data":"aGk=","remote":"/k/a.txt"}"#)
+        #expect(undecided.errorCode == 1600)
+        #expect((undecided.error?["message"] as? String)?.contains("encrypt: false") == true)
+        #expect(try await sandbox.call("transfer/upload", #"{"data":"aGk=","remote":"/k/a.txt","encrypt":false}"#).result != nil)
+        let locked = try await sandbox.call("transfer/download", #"{"remote":"/k/mine.txt","local":\#(json(sandbox.path("m")))}"#)
+        #expect(locked.errorCode == 1600)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("m")))
+        // A plain file still downloads while locked.
+        #expect(try await sandbox.call("transfer/download", #"{"remote":"/k/a.txt","local":\#(json(sandbox.path("a")))}"#).result != nil)
+        // Unlock again through the protocol: the same file opens.
+        #expect(try await sandbox.call("vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#).result != nil)
+        #expect(try await sandbox.call("transfer/download", #"{"remote":"/k/mine.txt","local":\#(json(sandbox.path("m")))}"#).result != nil)
+        #expect(try String(contentsOfFile: sandbox.path("m"), encoding: .utf8) == "hi")
+        try await sandbox.stop()
+
+        let plain = try await SandboxServer.start()
+        let missing = try await plain.call("transfer/upload", #"{"data":"aGk=","remote":"/x.txt","encrypt":true}"#)
+        #expect(missing.errorCode == 1604)
+        try await plain.stop()
+    }
+
+    @Test("With the API key in the vault, the 1fichier methods answer vault_locked until it is unlocked")
+    func keyFromVault() async throws {
+        let sandbox = try await EncryptedSandbox.start(unlocked: false, keyFromVault: true)
+        let locked = try await sandbox.call("fs/list", #"{"path":"/"}"#)
+        #expect(locked.errorCode == 1600)
+        #expect(locked.errorKind == "vault_locked")
+        sandbox.server.request(1, "vault/unlock", #"{"passphrase":\#(TestVault.passphraseJSON)}"#)
+        sandbox.server.request(2, "fs/list", #"{"path":"/"}"#)
+        #expect(try await sandbox.server.output.reply(2).result != nil)
+        #expect(try await sandbox.server.output.reply(1).result?["apiKeySource"] as? String == "vault")
+        try await sandbox.stop()
+    }
+}
