@@ -76,4 +76,28 @@ struct AgeParallelTests {
         }
         #expect(out == sequential)
     }
+
+    @Test("A source failing while the next batch is read ahead: the sealed part comes out, then the error, every time")
+    func readAheadFailure() throws {
+        struct Boom: Error {}
+        let limit = 10 * Self.chunk
+        var served = 0
+        let reader = try AgeEncryptingReader(
+            recipients: [Self.identity.recipient], armor: false, plaintextSize: nil, random: .system, workers: 2
+        ) { buffer in
+            guard served < limit else { throw Boom() }
+            let n = min(buffer.count, limit - served)
+            buffer.initializeMemory(as: UInt8.self, repeating: 7)
+            served += n
+            return n
+        }
+        var piece = [UInt8](repeating: 0, count: 1 << 20)
+        let first = try piece.withUnsafeMutableBytes { try reader.read(into: $0) }
+        // The header and the first batch (8 sealed chunks) were delivered before the read-ahead failed.
+        #expect(first == Int(AgeFormat.headerSize(recipients: [Self.identity.recipient])) + AgeFormat.payloadNonceSize
+                + 8 * AgeFormat.encryptedChunkSize)
+        for _ in 0..<2 {
+            #expect(throws: Boom.self) { _ = try piece.withUnsafeMutableBytes { try reader.read(into: $0) } }
+        }
+    }
 }
