@@ -3,7 +3,8 @@
 
 SWIFT        ?= swift
 BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config tzdata
-TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim shellcheck
+TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim shellcheck \
+                time gcc
 BENCH_PKGS   := time hyperfine curl age gcc python3
 DEBUG_BIN    := .build/debug/fichier
 # The release build links the Swift runtime and Foundation into the binary: it starts in 2/3
@@ -38,7 +39,8 @@ run: build
 ## transcripts (protocol/examples) and the schema checks (protocol/schema) run inside it.
 ## Each test target runs in its own process, one after the other, so that one target's
 ## CPU-heavy tests cannot starve another's timing-sensitive ones (a test process has one
-## cooperative thread per core); all targets run even when one fails.
+## cooperative thread per core); all targets run even when one fails. Last, the benchmark
+## harness runs once in --quick mode (seconds, nothing is judged) so that it keeps working.
 TEST_TARGETS := $(notdir $(wildcard Tests/*Tests))
 test: test-deps
 	@$(SWIFT) build --product fichier 1>&2
@@ -46,7 +48,10 @@ test: test-deps
 	@status=0; for target in $(TEST_TARGETS); do \
 	  echo "make test: $$target" 1>&2; \
 	  $(SWIFT) test --skip-build --filter "^$$target\." 1>&2 || status=1; \
-	done; exit $$status
+	done; \
+	echo "make test: benchmarks/run --quick (the harness end to end, small sizes)" 1>&2; \
+	benchmarks/run --quick --binary $(DEBUG_BIN) 1>&2 || status=1; \
+	exit $$status
 
 ## make bench: fichier side by side with curl, raw libsodium and age on the release binary
 ## (benchmarks/run): prints the table, writes benchmarks/results/latest.json. Takes minutes.
