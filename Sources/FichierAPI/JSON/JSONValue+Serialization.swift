@@ -1,13 +1,12 @@
-import Foundation
-
 extension JSONValue {
-    /// Parses a JSON document. Throws a `provider_protocol` error for anything that is not JSON
-    /// (for example an HTML page where 1fichier should have answered JSON).
+    /// Parses a JSON document (`JSONParser`: strict RFC 8259, straight from the bytes). Throws a
+    /// `provider_protocol` error for anything that is not JSON (for example an HTML page where
+    /// 1fichier should have answered JSON).
     public static func parse(_ bytes: some Collection<UInt8>) throws(FichierError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            return try JSONParser.parse(bytes)
         } catch {
-            throw FichierError(.providerProtocol, "the response is not valid JSON")
+            throw FichierError(.providerProtocol, "the response is not valid JSON (\(error))")
         }
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures `fichier serve`: spawn -> first `initialize` response, and pipelined round trips.
+Rows 6 and 7 of `make bench` (benchmarks/run imports it); it also runs on its own.
 
-usage: rpc-bench.py BINARY [--spawns N] [--requests N] [--window N] [--method ping] [--json]
+usage: benchmarks/rpc_bench.py BINARY [--spawns N] [--requests N] [--window N] [--method ping] [--json]
 
 Spawn time: median, min and max of N spawns (time from fork to the complete response line).
 Pipelined: N requests written in batches while at most WINDOW are unanswered; throughput is
@@ -11,7 +12,7 @@ its response line).
 import argparse, json, os, resource, statistics, subprocess, sys, threading, time
 
 
-def spawn_times(binary, count):
+def spawn_times(binary, count, env=None):
     line = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersions":[1]}}\n'
     times = []
     cpu = []
@@ -19,7 +20,7 @@ def spawn_times(binary, count):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen([binary, "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
+                                stderr=subprocess.DEVNULL, env=env)
         proc.stdin.write(line)
         proc.stdin.flush()
         answer = proc.stdout.readline()
@@ -34,9 +35,9 @@ def spawn_times(binary, count):
     return times, cpu
 
 
-def pipelined(binary, count, window, method, extra_args):
+def pipelined(binary, count, window, method, extra_args, env=None):
     proc = subprocess.Popen([binary, "serve", *extra_args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, bufsize=0)
+                            stderr=subprocess.DEVNULL, bufsize=0, env=env)
     sent_at = [0.0] * count
     latencies = [0.0] * count
     answered = [0]
