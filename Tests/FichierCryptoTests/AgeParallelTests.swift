@@ -8,7 +8,7 @@ struct AgeParallelTests {
     static let identity = X25519Identity.generate()
     static let chunk = 65536
     static let sizes = [0, 1, chunk - 1, chunk, chunk + 1, 2 * chunk, 8 * chunk - 1, 8 * chunk, 8 * chunk + 1,
-                        9 * chunk + 5, 16 * chunk, 17 * chunk + 3, 3 << 20]
+                        9 * chunk + 5, 16 * chunk, 17 * chunk + 3, 32 * chunk + 1, 3 << 20]
 
     /// Encrypts with `workers` threads, reading output in pieces of `readStep` bytes.
     private func encrypt(_ plaintext: [UInt8], workers: Int, readStep: Int, seed: UInt8) throws -> [UInt8] {
@@ -38,8 +38,10 @@ struct AgeParallelTests {
         let sequential = try encrypt(plaintext, workers: 1, readStep: 1 << 20, seed: 9)
         let expectedSize = AgeFormat.encryptedSize(plaintextSize: Int64(size), recipients: [Self.identity.recipient])
         #expect(Int64(sequential.count) == expectedSize)
-        // Reads of exactly two sealed chunks, of a few chunks and a bit, and of 1 MiB; 2 and 4 threads.
-        for readStep in [2 * AgeFormat.encryptedChunkSize, 3 * AgeFormat.encryptedChunkSize + 999, 1 << 20] {
+        // Reads of exactly two sealed chunks, of a few chunks and a bit, of 1 MiB and of the preferred
+        // size (whole batches, read ahead across calls); 2 and 4 threads.
+        for readStep in [2 * AgeFormat.encryptedChunkSize, 3 * AgeFormat.encryptedChunkSize + 999, 1 << 20,
+                         AgeEncryptingReader.preferredReadSize] {
             for workers in [2, 4] {
                 let parallel = try encrypt(plaintext, workers: workers, readStep: readStep, seed: 9)
                 #expect(parallel == sequential, "readStep \(readStep), workers \(workers)")
@@ -80,7 +82,8 @@ struct AgeParallelTests {
     @Test("A source failing while the next batch is read ahead: the sealed part comes out, then the error, every time")
     func readAheadFailure() throws {
         struct Boom: Error {}
-        let limit = 10 * Self.chunk
+        let batch = AgeEncryptingReader.batchChunks
+        let limit = (batch + 2) * Self.chunk
         var served = 0
         let reader = try AgeEncryptingReader(
             recipients: [Self.identity.recipient], armor: false, plaintextSize: nil, random: .system, workers: 2
@@ -91,11 +94,11 @@ struct AgeParallelTests {
             served += n
             return n
         }
-        var piece = [UInt8](repeating: 0, count: 1 << 20)
+        var piece = [UInt8](repeating: 0, count: AgeEncryptingReader.preferredReadSize)
         let first = try piece.withUnsafeMutableBytes { try reader.read(into: $0) }
-        // The header and the first batch (8 sealed chunks) were delivered before the read-ahead failed.
+        // The header and the first batch were delivered before the read-ahead failed.
         #expect(first == Int(AgeFormat.headerSize(recipients: [Self.identity.recipient])) + AgeFormat.payloadNonceSize
-                + 8 * AgeFormat.encryptedChunkSize)
+                + batch * AgeFormat.encryptedChunkSize)
         for _ in 0..<2 {
             #expect(throws: Boom.self) { _ = try piece.withUnsafeMutableBytes { try reader.read(into: $0) } }
         }

@@ -53,7 +53,8 @@ struct EncryptCommand: ParsableCommand {
                                                      plaintextSize: CryptIO.regularFileSize(inputFD)) { buffer in
                     try CryptIO.read(inputFD, into: buffer)
                 }
-                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: CryptIO.bufferSize, alignment: 16)
+                let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: AgeEncryptingReader.preferredReadSize,
+                                                                    alignment: 16)
                 defer { buffer.deallocate() }
                 while true {
                     let n = try reader.read(into: buffer)
