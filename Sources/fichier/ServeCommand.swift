@@ -70,18 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Before anything can write: fd 1 becomes stderr, the protocol gets a private copy.
-        let output: Int32
-        do {
-            output = try ProtocolOutput.claimStandardOutput()
-        } catch {
-            throw ValidationError(error.message)
-        }
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let output = try StandardStreams.claimForProtocol(logLevel: logLevel)
         let logger = Logger(label: "fichier.serve")
         let vault: SessionVault
         do {

@@ -59,18 +59,7 @@ struct AnnexRemoteCommand: AsyncParsableCommand {
     func run() async throws {
         // Only protocol lines may reach git-annex: descriptor 1 becomes stderr, and the
         // protocol gets a private copy of the real stdout.
-        let output: Int32
-        do {
-            output = try ProtocolOutput.claimStandardOutput()
-        } catch {
-            throw ValidationError(error.message)
-        }
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let output = try StandardStreams.claimForProtocol(logLevel: logLevel)
         let source = AnnexConnectionSource(apiURL: apiURL, apiKeyFile: apiKeyFile, paceMs: paceMs,
                                            listingWindowMs: listingWindowMs,
                                            sandboxDirectory: sandboxDirectory, sandbox: sandbox)

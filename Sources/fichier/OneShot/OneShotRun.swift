@@ -77,12 +77,7 @@ final class OneShotRun: @unchecked Sendable {
 enum OneShot {
     static func run(connection options: ConnectionOptions, output: OutputOptions, maxTransfers: Int = 4,
                     _ body: (OneShotRun) async -> Void) async throws {
-        let level = output.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        StandardStreams.logToStandardError(level: output.logLevel)
         let vault: SessionVault
         do {
             vault = try await VaultSetup.prepare(options.vault, interactive: true)
