@@ -30,6 +30,17 @@ struct MoveCopyArguments: ParsableArguments {
         }
     }
 
+    /// Runs `method` (`fs/move` or `fs/copy`) for every call, reporting each item as `verb`.
+    func run(_ method: String, verb: String, connection: ConnectionOptions, output: OutputOptions) async throws {
+        let calls = calls
+        try await OneShot.run(connection: connection, output: output) { run in
+            await run.each(calls) { params in
+                guard let result = await run.call(method, .object(params)) else { return }
+                run.emit(result) { Self.human(result, verb: verb) }
+            }
+        }
+    }
+
     static func human(_ result: JSONValue, verb: String) -> String {
         (result["items"]?.arrayValue ?? []).map { item in
             let from = item["from"]?.stringValue ?? "?"
@@ -49,13 +60,7 @@ struct MoveCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let calls = arguments.calls
-        try await OneShot.run(connection: connection, output: output) { run in
-            await run.each(calls) { params in
-                guard let result = await run.call("fs/move", .object(params)) else { return }
-                run.emit(result) { MoveCopyArguments.human(result, verb: "moved") }
-            }
-        }
+        try await arguments.run("fs/move", verb: "moved", connection: connection, output: output)
     }
 }
 
@@ -69,12 +74,6 @@ struct CopyCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let calls = arguments.calls
-        try await OneShot.run(connection: connection, output: output) { run in
-            await run.each(calls) { params in
-                guard let result = await run.call("fs/copy", .object(params)) else { return }
-                run.emit(result) { MoveCopyArguments.human(result, verb: "copied") }
-            }
-        }
+        try await arguments.run("fs/copy", verb: "copied", connection: connection, output: output)
     }
 }
