@@ -1,9 +1,10 @@
 import Testing
 @testable import FichierCrypto
 
-/// The encryptor seals batches of chunks on several threads when the caller's buffer is large;
-/// the bytes must be exactly those of sealing chunk by chunk.
-@Suite("age encryption in parallel batches")
+/// The encryptor seals, and the decryptor opens, batches of chunks on several threads: the
+/// bytes (and for damaged files the error and the plaintext released before it) must be
+/// exactly those of working chunk by chunk.
+@Suite("age encryption and decryption in parallel batches")
 struct AgeParallelTests {
     static let identity = X25519Identity.generate()
     static let chunk = 65536
@@ -102,5 +103,70 @@ struct AgeParallelTests {
         for _ in 0..<2 {
             #expect(throws: Boom.self) { _ = try piece.withUnsafeMutableBytes { try reader.read(into: $0) } }
         }
+    }
+
+    /// The same ciphertext decrypted one chunk at a time and in parallel batches, written in
+    /// pieces of several sizes: the same plaintext, or the same error after the same prefix.
+    private func expectSameDecryption(_ ciphertext: [UInt8], _ label: String) {
+        let sequential = TestSupport.decrypt(ciphertext, with: [Self.identity], step: 1 << 20, workers: 1)
+        let batchBytes = AgeStreamDecoder.batchChunks * AgeFormat.encryptedChunkSize
+        for step in [4096, AgeFormat.encryptedChunkSize, batchBytes + 1, 3 << 20] {
+            for workers in [2, 4] {
+                let parallel = TestSupport.decrypt(ciphertext, with: [Self.identity], step: step, workers: workers)
+                #expect(parallel.plaintext == sequential.plaintext, "\(label): step \(step), workers \(workers)")
+                #expect(parallel.error.map { "\($0)" } == sequential.error.map { "\($0)" },
+                        "\(label): step \(step), workers \(workers)")
+            }
+        }
+    }
+
+    @Test("Parallel decryption releases what chunk-by-chunk decryption releases", arguments: AgeParallelTests.sizes)
+    func parallelDecryption(size: Int) throws {
+        let plaintext = TestSupport.pseudoRandomBytes(size, seed: UInt64(size) + 11)
+        let ciphertext = try encrypt(plaintext, workers: 1, readStep: 1 << 20, seed: 4)
+        let outcome = TestSupport.decrypt(ciphertext, with: [Self.identity], step: 1 << 20, workers: 2)
+        #expect(outcome.error == nil)
+        #expect(outcome.plaintext == plaintext)
+        expectSameDecryption(ciphertext, "intact \(size)")
+    }
+
+    @Test("Parallel decryption of damaged files: tampered, reordered, truncated, extended mid-batch")
+    func parallelDecryptionOfDamagedFiles() throws {
+        let chunks = 3 * AgeStreamDecoder.batchChunks + 5
+        let plaintext = TestSupport.pseudoRandomBytes(chunks * Self.chunk + 100, seed: 77)
+        let ciphertext = try encrypt(plaintext, workers: 1, readStep: 1 << 20, seed: 5)
+        let payload = ciphertext.count - (chunks * AgeFormat.encryptedChunkSize + 100 + AgeFormat.tagSize)
+        func chunkStart(_ index: Int) -> Int { payload + index * AgeFormat.encryptedChunkSize }
+
+        for index in [0, 5, AgeStreamDecoder.batchChunks - 1, AgeStreamDecoder.batchChunks + 3, chunks] {
+            var tampered = ciphertext
+            tampered[chunkStart(index) + 77] ^= 0x01
+            let outcome = TestSupport.decrypt(tampered, with: [Self.identity], step: 1 << 20, workers: 2)
+            #expect(outcome.error != nil, "tampered chunk \(index)")
+            #expect(outcome.plaintext == Array(plaintext[0..<(index * Self.chunk)]), "tampered chunk \(index)")
+            expectSameDecryption(tampered, "tampered chunk \(index)")
+        }
+
+        var reordered = ciphertext
+        let (a, b) = (chunkStart(6), chunkStart(9))
+        let sealed = AgeFormat.encryptedChunkSize
+        reordered.replaceSubrange(a..<(a + sealed), with: ciphertext[b..<(b + sealed)])
+        reordered.replaceSubrange(b..<(b + sealed), with: ciphertext[a..<(a + sealed)])
+        let shuffled = TestSupport.decrypt(reordered, with: [Self.identity], step: 1 << 20, workers: 2)
+        #expect(shuffled.error != nil)
+        #expect(shuffled.plaintext == Array(plaintext[0..<(6 * Self.chunk)]))
+        expectSameDecryption(reordered, "reordered")
+
+        for cut in [chunkStart(chunks), chunkStart(AgeStreamDecoder.batchChunks), chunkStart(2) + 1000] {
+            let truncated = Array(ciphertext[0..<cut])
+            let outcome = TestSupport.decrypt(truncated, with: [Self.identity], step: 1 << 20, workers: 2)
+            #expect(outcome.error != nil, "truncated at \(cut)")
+            expectSameDecryption(truncated, "truncated at \(cut)")
+        }
+
+        let extended = ciphertext + [UInt8](repeating: 0x42, count: AgeFormat.encryptedChunkSize)
+        let outcome = TestSupport.decrypt(extended, with: [Self.identity], step: 1 << 20, workers: 2)
+        #expect(outcome.error != nil)
+        expectSameDecryption(extended, "extended")
     }
 }

@@ -64,10 +64,14 @@ enum TestSupport {
     }
 
     /// Decrypts `ciphertext` fed in pieces of `step` bytes; returns what was released and the error.
+    /// Decrypts `ciphertext` written in pieces of `step` bytes; `workers` as the writer's
+    /// (nil: the machine's cores, as in production).
     static func decrypt(_ ciphertext: [UInt8], with identities: [any AgeIdentity],
-                        input: AgeDecryptingWriter.InputFormat = .detect, step: Int = 1 << 16) -> DecryptOutcome {
+                        input: AgeDecryptingWriter.InputFormat = .detect, step: Int = 1 << 16,
+                        workers: Int? = nil) -> DecryptOutcome {
         var released = [UInt8]()
-        let writer = AgeDecryptingWriter(identities: identities, input: input) { released += $0 }
+        let writer = AgeDecryptingWriter(identities: identities, input: input,
+                                         workers: workers ?? AgePayloadCipher.onlineCores) { released += $0 }
         do {
             var offset = 0
             while offset < ciphertext.count {

@@ -27,11 +27,18 @@ public final class AgeDecryptingWriter {
     private var failure: (any Error)?
     private var finished = false
 
-    public init(identities: [any AgeIdentity], input: InputFormat = .detect,
-                output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    public convenience init(identities: [any AgeIdentity], input: InputFormat = .detect,
+                            output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.init(identities: identities, input: input, workers: AgePayloadCipher.onlineCores, output: output)
+    }
+
+    /// `workers` > 1 opens batches of chunks on several threads (the output is the same).
+    init(identities: [any AgeIdentity], input: InputFormat, workers: Int,
+         output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         Sodium.ensureInitialized()
         self.format = input
-        self.decoder = AgeStreamDecoder(identities: identities, output: output)
+        self.decoder = AgeStreamDecoder(identities: identities, batchChunks: workers > 1 ? AgeStreamDecoder.batchChunks : 1,
+                                        output: output)
     }
 
     /// Feeds the next ciphertext bytes.
@@ -106,7 +113,15 @@ public final class AgeDecryptingWriter {
 /// nonce → chunks. Chunk handling mirrors the reference implementation: a full chunk is
 /// first tried as non-final, then as final (which is an error if more data follows); a short
 /// chunk at the end must be final and may only be empty when it is the only chunk.
+///
+/// Chunks are staged in batches (one chunk when `batchChunks` is 1) plus one byte, so that a
+/// chunk is only opened once more data is known to follow; a batch is opened on all cores and
+/// released in order, up to the first chunk that does not open as non-final, which then takes
+/// the one-chunk path (and its error).
 final class AgeStreamDecoder {
+    /// Chunks opened together when decrypting in parallel (16 × 64 KiB, as the encryptor).
+    static let batchChunks = 16
+
     private enum Stage { case header, nonce, payload }
 
     private let identities: [any AgeIdentity]
@@ -117,17 +132,19 @@ final class AgeStreamDecoder {
     private var nonce: [UInt8] = []
     private var fileKey: SecureBytes?
     private var cipher: AgePayloadCipher?
-    private let chunk: UnsafeMutableRawBufferPointer       // one sealed chunk + 1 byte
+    private let batchChunks: Int
+    private let chunk: UnsafeMutableRawBufferPointer       // a batch of sealed chunks + 1 byte
     private var chunkCount = 0
-    private let plain: UnsafeMutableRawBufferPointer
+    private let plain: UnsafeMutableRawBufferPointer       // a batch of plaintext chunks
     private(set) var released: Int64 = 0
     private(set) var headerVerified = false
 
-    init(identities: [any AgeIdentity], output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    init(identities: [any AgeIdentity], batchChunks: Int = 1, output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.identities = identities
         self.output = output
-        chunk = .allocate(byteCount: AgeFormat.encryptedChunkSize + 1, alignment: 16)
-        plain = .allocate(byteCount: AgeFormat.chunkSize, alignment: 16)
+        self.batchChunks = max(1, batchChunks)
+        chunk = .allocate(byteCount: self.batchChunks * AgeFormat.encryptedChunkSize + 1, alignment: 16)
+        plain = .allocate(byteCount: self.batchChunks * AgeFormat.chunkSize, alignment: 16)
     }
 
     deinit {
@@ -164,11 +181,12 @@ final class AgeStreamDecoder {
                 }
             case .payload:
                 let capacity = chunk.count
-                // Fast path: whole chunks straight from the input, keeping one byte back so a
+                let batch = capacity - 1
+                // Fast path: whole batches straight from the input, keeping one byte back so a
                 // chunk is only ever processed once we know more data follows.
                 if chunkCount == 0 && input.count - index >= capacity {
-                    try process(UnsafeRawBufferPointer(rebasing: input[index..<(index + AgeFormat.encryptedChunkSize)]), moreFollows: true)
-                    index += AgeFormat.encryptedChunkSize
+                    try processBatch(UnsafeRawBufferPointer(rebasing: input[index..<(index + batch)]))
+                    index += batch
                     continue
                 }
                 let take = min(capacity - chunkCount, input.count - index)
@@ -176,8 +194,8 @@ final class AgeStreamDecoder {
                 chunkCount += take
                 index += take
                 if chunkCount == capacity {
-                    try process(UnsafeRawBufferPointer(start: chunk.baseAddress, count: AgeFormat.encryptedChunkSize), moreFollows: true)
-                    chunk[0] = chunk[AgeFormat.encryptedChunkSize]
+                    try processBatch(UnsafeRawBufferPointer(start: chunk.baseAddress, count: batch))
+                    chunk[0] = chunk[batch]
                     chunkCount = 1
                 }
             }
@@ -195,7 +213,14 @@ final class AgeStreamDecoder {
                 if cipher!.counter == 0 { throw AgeError.payload("the payload has no chunks") }
                 throw AgeError.payload("the file is truncated: the final chunk is missing")
             }
-            let last = UnsafeRawBufferPointer(start: chunk.baseAddress, count: chunkCount)
+            // Every staged chunk but the last is followed by more data.
+            let remainder = chunkCount % AgeFormat.encryptedChunkSize
+            let lastLength = remainder == 0 ? AgeFormat.encryptedChunkSize : remainder
+            let leading = chunkCount - lastLength
+            if leading > 0 {
+                try processBatch(UnsafeRawBufferPointer(start: chunk.baseAddress, count: leading))
+            }
+            let last = UnsafeRawBufferPointer(start: chunk.baseAddress! + leading, count: lastLength)
             chunkCount = 0
             if last.count == AgeFormat.encryptedChunkSize {
                 try process(last, moreFollows: false)
@@ -208,6 +233,24 @@ final class AgeStreamDecoder {
                 }
                 try release(last.count - AgeFormat.tagSize)
             }
+        }
+    }
+
+    /// Full-size chunks, all followed by more data: opened together (in parallel when there
+    /// are several), released in order up to the first one that does not open as non-final,
+    /// which then goes through `process` for its verdict.
+    private func processBatch(_ sealed: UnsafeRawBufferPointer) throws {
+        let chunks = sealed.count / AgeFormat.encryptedChunkSize
+        guard chunks > 1 else {
+            try process(sealed, moreFollows: true)
+            return
+        }
+        let opened = cipher!.openChunks(sealed, into: plain)
+        try release(opened * AgeFormat.chunkSize)
+        if opened < chunks {
+            let start = opened * AgeFormat.encryptedChunkSize
+            try process(UnsafeRawBufferPointer(rebasing: sealed[start..<(start + AgeFormat.encryptedChunkSize)]),
+                        moreFollows: true)
         }
     }
 

@@ -27,13 +27,7 @@ public final class AgeEncryptingReader {
     /// is always being read while the other is sealed.
     public static let preferredReadSize = 2 * batchChunks * AgeFormat.encryptedChunkSize
     /// The online cores: with more than one, batches are sealed in parallel.
-    static let workers: Int = {
-        #if canImport(Glibc) || canImport(Darwin)
-        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return 1
-        #endif
-    }()
+    static let workers = AgePayloadCipher.onlineCores
 
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
     private var cipher: AgePayloadCipher

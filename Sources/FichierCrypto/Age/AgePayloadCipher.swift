@@ -1,4 +1,10 @@
+import CSodium
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The age payload cipher (agead STREAM): payload key = HKDF-SHA-256(file key, nonce, "payload");
 /// chunk i is ChaCha20-Poly1305 under nonce = 11-byte big-endian i ‖ final flag.
@@ -7,6 +13,15 @@ struct AgePayloadCipher {
     private var nonce = [UInt8](repeating: 0, count: ChaCha20Poly1305.nonceLength)
     /// Index of the next chunk.
     private(set) var counter: UInt64 = 0
+
+    /// The online cores: with more than one, batches of chunks are sealed and opened in parallel.
+    static let onlineCores: Int = {
+        #if canImport(Glibc) || canImport(Darwin)
+        return max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        #else
+        return 1
+        #endif
+    }()
 
     init(fileKey: SecureBytes, payloadNonce: [UInt8]) {
         precondition(payloadNonce.count == AgeFormat.payloadNonceSize)
@@ -45,7 +60,7 @@ struct AgePayloadCipher {
         let extra = alongside == nil ? 0 : 1
         let side = SideTask(body: alongside)
         key.withUnsafeBytes { key in
-            let buffers = BatchBuffers(key: key, plaintext: plaintext, out: out)
+            let buffers = BatchBuffers(key: key, input: plaintext, output: out)
             // One iteration per chunk (dispatch balances them over the cores), the side task first.
             DispatchQueue.concurrentPerform(iterations: chunks + extra) { iteration in
                 if iteration < extra {
@@ -53,12 +68,9 @@ struct AgePayloadCipher {
                     return
                 }
                 let index = iteration - extra
-                let (key, plaintext, out) = (buffers.key, buffers.plaintext, buffers.out)
+                let (key, plaintext, out) = (buffers.key, buffers.input, buffers.output)
                 withUnsafeTemporaryAllocation(byteCount: ChaCha20Poly1305.nonceLength, alignment: 1) { nonce in
-                    nonce.initializeMemory(as: UInt8.self, repeating: 0)
-                    let number = first + UInt64(index)
-                    for byte in 0..<8 { nonce[3 + byte] = UInt8(truncatingIfNeeded: number >> UInt64(8 * (7 - byte))) }
-                    nonce[11] = finalLast && index == chunks - 1 ? 1 : 0
+                    Self.chunkNonce(first + UInt64(index), final: finalLast && index == chunks - 1, into: nonce)
                     let start = index * chunk
                     let length = min(chunk, plaintext.count - start)
                     let sealedStart = index * AgeFormat.encryptedChunkSize
@@ -74,12 +86,59 @@ struct AgePayloadCipher {
         return written
     }
 
-    /// One batch's buffers for the sealing threads: read-only (key, plaintext) or written at
-    /// disjoint offsets (out), and valid until `concurrentPerform` returns.
+    /// Opens the next full-size chunks as non-final on all cores: chunk i is
+    /// `sealed[i·(64 KiB+16) ..< (i+1)·(64 KiB+16)]`, its plaintext goes to `out[i·64 KiB ...]`.
+    /// Returns how many leading chunks authenticated (all of them, or the index of the first
+    /// that did not) and advances past those only; the plaintext of any later chunk is wiped.
+    mutating func openChunks(_ sealed: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int {
+        let chunk = AgeFormat.chunkSize
+        let chunks = sealed.count / AgeFormat.encryptedChunkSize
+        precondition(chunks * AgeFormat.encryptedChunkSize == sealed.count && out.count >= chunks * chunk)
+        let first = counter
+        let outcomes = UnsafeMutableBufferPointer<Bool>.allocate(capacity: chunks)
+        outcomes.initialize(repeating: false)
+        defer { outcomes.deallocate() }
+        key.withUnsafeBytes { key in
+            let buffers = BatchBuffers(key: key, input: sealed, output: out)
+            let results = ChunkOutcomes(flags: outcomes)
+            DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                let (key, sealed, out) = (buffers.key, buffers.input, buffers.output)
+                withUnsafeTemporaryAllocation(byteCount: ChaCha20Poly1305.nonceLength, alignment: 1) { nonce in
+                    Self.chunkNonce(first + UInt64(index), final: false, into: nonce)
+                    let sealedStart = index * AgeFormat.encryptedChunkSize
+                    results.flags[index] = ChaCha20Poly1305.open(
+                        key: key, nonce: UnsafeRawBufferPointer(nonce),
+                        ciphertext: UnsafeRawBufferPointer(rebasing: sealed[sealedStart..<(sealedStart + AgeFormat.encryptedChunkSize)]),
+                        into: UnsafeMutableRawBufferPointer(rebasing: out[(index * chunk)..<((index + 1) * chunk)]))
+                }
+            }
+        }
+        let opened = outcomes.firstIndex(of: false) ?? chunks
+        if opened < chunks {
+            sodium_memzero(out.baseAddress! + opened * chunk, (chunks - opened) * chunk)
+        }
+        counter += UInt64(opened)
+        return opened
+    }
+
+    /// Writes chunk `number`'s nonce: 11-byte big-endian counter, then the final flag.
+    private static func chunkNonce(_ number: UInt64, final: Bool, into nonce: UnsafeMutableRawBufferPointer) {
+        nonce.initializeMemory(as: UInt8.self, repeating: 0)
+        for byte in 0..<8 { nonce[3 + byte] = UInt8(truncatingIfNeeded: number >> UInt64(8 * (7 - byte))) }
+        nonce[11] = final ? 1 : 0
+    }
+
+    /// One batch's buffers for the worker threads: read-only (key, input) or written at
+    /// disjoint offsets (output), and valid until `concurrentPerform` returns.
     private struct BatchBuffers: @unchecked Sendable {
         let key: UnsafeRawBufferPointer
-        let plaintext: UnsafeRawBufferPointer
-        let out: UnsafeMutableRawBufferPointer
+        let input: UnsafeRawBufferPointer
+        let output: UnsafeMutableRawBufferPointer
+    }
+
+    /// Each chunk's outcome, written by its own worker (disjoint elements).
+    private struct ChunkOutcomes: @unchecked Sendable {
+        let flags: UnsafeMutableBufferPointer<Bool>
     }
 
     /// Work run by one thread of a batch, its error read once the batch is over.
