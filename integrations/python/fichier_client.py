@@ -299,16 +299,19 @@ class FichierClient:
         self._encryption(params, encrypt, encrypt_names)
         return self.call("transfer/upload", params, progress=progress)
 
-    def download(self, remote, local, overwrite=False, verify=False, progress=None, decrypt=None):
+    def download(self, remote, local, overwrite=False, verify=False, progress=None, decrypt=None, resume=False):
         """Downloads a file given by path or by URL (`https://1fichier.com/?…`). `decrypt` is
         "auto" (age files are decrypted with the vault's key: the default when a vault
-        exists), "always" or "never" (the stored bytes)."""
+        exists), "always" or "never" (the stored bytes). `resume=True` keeps `LOCAL.partial`
+        if the download fails and continues from it next time (not when decrypting)."""
         key = "url" if remote.startswith(("https://", "http://")) else "remote"
         params = {key: remote, "local": os.path.abspath(os.fspath(local))}
         if overwrite:
             params["overwrite"] = True
         if verify:
             params["verify"] = True
+        if resume:
+            params["resume"] = True
         if decrypt is not None:
             params["decrypt"] = decrypt
         return self.call("transfer/download", params, progress=progress)

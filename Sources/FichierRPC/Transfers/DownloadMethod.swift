@@ -1,11 +1,12 @@
 import FichierAPI
 import Foundation
 
-/// `transfer/download {remote | url, local, overwrite?, verify?, decrypt?}`: get_token.cgi →
-/// GET streamed into `local.partial` → fsync → rename to `local`. A failed or cancelled download
-/// leaves no `.partial` behind. An age file is decrypted on the way (`DecryptionStage`): only
-/// authenticated plaintext reaches `local.partial` (mode 0600), renamed only after the final
-/// chunk authenticated.
+/// `transfer/download {remote | url, local, overwrite?, verify?, decrypt?, resume?}`:
+/// get_token.cgi → GET streamed into `local.partial` → fsync → rename to `local`. A failed or
+/// cancelled download leaves no `.partial` behind, unless `resume` asked to keep it: the next
+/// download with `resume` then asks for the missing bytes only (an HTTP Range). An age file is
+/// decrypted on the way (`DecryptionStage`): only authenticated plaintext reaches
+/// `local.partial` (mode 0600), renamed only after the final chunk authenticated.
 enum DownloadMethod {
     struct Params: Decodable, Sendable {
         var remote: String?
@@ -15,6 +16,9 @@ enum DownloadMethod {
         var verify: Bool?
         /// `auto` (default): decrypt age files with the vault's identities; `always`; `never`.
         var decrypt: SessionEncryption.DecryptMode?
+        /// Continue from `local.partial` left by an earlier download with `resume`, and keep it
+        /// if this one fails too. Not with decryption.
+        var resume: Bool?
     }
 
     struct Result: Encodable, Sendable {
@@ -32,6 +36,8 @@ enum DownloadMethod {
         var decrypted: Bool?
         /// The name 1fichier stores, when `name` is its decrypted form.
         var remoteName: String?
+        /// With `resume`: the bytes taken from the earlier `.partial` (0: started afresh).
+        var resumedFrom: Int64?
     }
 
     /// The file to fetch, as far as the listing or file/info knows it.
@@ -56,7 +62,7 @@ enum DownloadMethod {
     static func run(_ params: Params, context: RequestContext, service: FichierService) async throws -> Result {
         guard !params.local.isEmpty else { throw RPCError.invalidParams(path: "local", problem: "must not be empty") }
         let remote = try await source(params, service: service)
-        let decryption = try service.decryptionStage(mode: params.decrypt, remoteName: remote.name)
+        var decryption = try service.decryptionStage(mode: params.decrypt, remoteName: remote.name)
         let shownName = decryption == nil ? remote.name : service.names.view(of: remote.name).name
 
         var local = LocalFiles.absolute(params.local)
@@ -70,24 +76,74 @@ enum DownloadMethod {
             throw RPCError.mapping(kind: "conflict", message: "\(local) exists; pass overwrite to replace it", path: local)
         }
         let partial = local + ".partial"
+        let resuming = params.resume == true
+        // Bytes kept from an earlier attempt; a `.partial` longer than the file is not of this file.
+        var offset: Int64 = 0
+        if resuming, let kept = LocalFiles.regularFileSize(partial) {
+            if kept <= remote.size { offset = kept } else { LocalFiles.remove(partial) }
+        }
+        if resuming, let stage = decryption {
+            // Only stored bytes are ever kept, so only a download that is not decrypted resumes.
+            if stage.mode == .always {
+                throw RPCError.invalidParams(path: "resume", problem: "a decrypted download cannot be resumed; "
+                                             + "pass decrypt \"never\" to resume the stored bytes")
+            }
+            if offset > 0 {
+                switch DecryptingSink.classify(try LocalFiles.prefix(of: partial, count: DecryptingSink.detectBytes)) {
+                case true:
+                    throw RPCError.invalidParams(path: "resume", problem: "\(remote.shown) is an age file, and a decrypted "
+                                                 + "download cannot be resumed; pass decrypt \"never\" to resume the stored bytes")
+                case false:
+                    decryption = nil                      // plain data: the kept bytes are the file's
+                case nil:
+                    LocalFiles.remove(partial)            // too short to tell: start afresh, detecting
+                    offset = 0
+                }
+            }
+        }
 
-        // Decryption faces the destination, the verifier the wire (it hashes what 1fichier stores).
-        let verifier = params.verify == true ? WhirlpoolDownloadStage() : nil
-        let stages: [any DownloadStage] = [decryption as (any DownloadStage)?, verifier].compactMap { $0 }
-        let destination: any DownloadSink = decryption == nil ? FileResponseSink(path: partial) : PrivateFileSink(path: partial)
-        let sink = try service.pipeline.downloadSink(into: destination, through: stages)
         let tracker = TransferProgressTracker(context: context, phase: "downloading", total: remote.size,
-                                              reportsFinalizing: false)
+                                              reportsFinalizing: false, offset: offset)
         do {
-            let token = try await service.client.downloadToken(url: remote.url)
-            context.log(.info, "downloading \(remote.shown) (\(remote.size) bytes) to \(local)")
+            // Decryption faces the destination, the verifier the wire (it hashes what 1fichier stores).
+            let verifier: WhirlpoolDownloadStage?
+            if params.verify == true {
+                let (path, length) = (partial, offset)
+                verifier = WhirlpoolDownloadStage(continuing: offset == 0 ? nil : try await BlockingWork.run {
+                    HandOff(value: try hasher(ofFirst: length, at: path))
+                }.value)
+            } else {
+                verifier = nil
+            }
+            let stages: [any DownloadStage] = [decryption as (any DownloadStage)?, verifier].compactMap { $0 }
+            let destination: any DownloadSink = decryption == nil ? FileResponseSink(path: partial, append: offset > 0)
+                                                                  : PrivateFileSink(path: partial)
+            let sink = try service.pipeline.downloadSink(into: destination, through: stages)
             tracker.start()
-            let outcome = try await service.client.download(token: token, into: sink, progress: tracker.handler)
-            let flushing = HandOff(value: sink)
-            try await BlockingWork.run { try flushing.value.finish() }
-            guard outcome.bytesWritten == remote.size else {
+            var received: Int64 = 0
+            var contentType: String?
+            if offset < remote.size || remote.size == 0 {
+                let token = try await service.client.downloadToken(url: remote.url)
+                context.log(.info, "downloading \(remote.shown) (\(remote.size) bytes) to \(local)"
+                            + (offset > 0 ? ", from byte \(offset) of an earlier attempt" : ""))
+                let outcome = try await service.client.download(token: token, range: offset > 0 ? offset..<remote.size : nil,
+                                                                into: sink, progress: tracker.handler)
+                let flushing = HandOff(value: sink)
+                try await BlockingWork.run { try flushing.value.finish() }
+                received = outcome.bytesWritten
+                contentType = outcome.contentType
+            } else {
+                // Every byte is already in the `.partial`: only the checks and the rename remain
+                // (the verifier's hasher has read them all).
+                let streaming = HandOff(value: sink)
+                try await BlockingWork.run {
+                    try streaming.value.begin(status: 200, headers: HTTPHeaders())
+                    try streaming.value.finish()
+                }
+            }
+            guard offset + received == remote.size else {
                 throw RPCError.mapping(kind: "integrity",
-                                       message: "received \(outcome.bytesWritten) bytes of \(remote.shown), which 1fichier lists with \(remote.size)",
+                                       message: "received \(offset + received) bytes of \(remote.shown), which 1fichier lists with \(remote.size)",
                                        path: remote.shown)
             }
             var verified: Bool?
@@ -106,13 +162,17 @@ enum DownloadMethod {
             }
             let destinationPath = local
             try await BlockingWork.run { try LocalFiles.commit(partial, to: destinationPath) }
-            return Result(local: local, size: decryption?.report.plaintextBytes ?? outcome.bytesWritten, url: remote.url,
+            return Result(local: local, size: decryption?.report.plaintextBytes ?? offset + received, url: remote.url,
                           name: shownName, checksum: remote.checksum,
-                          contentType: remote.contentType ?? outcome.contentType, verified: verified,
+                          contentType: remote.contentType ?? contentType, verified: verified,
                           decrypted: decryption.map { $0.report.decrypted ?? false },
-                          remoteName: shownName == remote.name ? nil : remote.name)
+                          remoteName: shownName == remote.name ? nil : remote.name,
+                          resumedFrom: resuming ? offset : nil)
         } catch {
-            LocalFiles.remove(partial)
+            // With resume the bytes received so far stay for the next attempt (stored bytes only:
+            // never plaintext of a decryption).
+            let storedBytesOnly = decryption == nil || decryption?.report.decrypted == false
+            if !resuming || !storedBytesOnly { LocalFiles.remove(partial) }
             let fichier = error as? FichierError
             if context.isCancellationRequested || fichier?.kind == .cancelled || error is CancellationError {
                 throw RPCError.cancelled(partial: try? JSONFragment(encoding: tracker.partial()))
@@ -124,6 +184,30 @@ enum DownloadMethod {
             if mapped.data.partial == nil { mapped.data.partial = try? JSONFragment(encoding: tracker.partial()) }
             throw mapped
         }
+    }
+
+    /// A Whirlpool that has read the first `length` bytes of the file at `path`.
+    private static func hasher(ofFirst length: Int64, at path: String) throws(RPCError) -> Whirlpool {
+        let hasher = Whirlpool()
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw RPCError.mapping(kind: "local_io", message: "cannot read \(path)", path: path)
+        }
+        defer { try? file.close() }
+        var remaining = length
+        while remaining > 0 {
+            let block: Data
+            do {
+                block = try file.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
+            } catch {
+                throw RPCError.mapping(kind: "local_io", message: "cannot read \(path): \(error)", path: path)
+            }
+            if block.isEmpty {
+                throw RPCError.mapping(kind: "local_io", message: "\(path) shrank while it was read", path: path)
+            }
+            block.withUnsafeBytes { hasher.update($0) }
+            remaining -= Int64(block.count)
+        }
+        return hasher
     }
 
     private static func source(_ params: Params, service: FichierService) async throws -> RemoteSource {

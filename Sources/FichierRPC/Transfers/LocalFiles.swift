@@ -32,6 +32,26 @@ enum LocalFiles {
         return cleaned
     }
 
+    /// The size of a regular file at `path` (symbolic links not followed), nil otherwise.
+    static func regularFileSize(_ path: String) -> Int64? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
+    }
+
+    /// Up to the first `count` bytes of the file at `path`.
+    static func prefix(of path: String, count: Int) throws(RPCError) -> [UInt8] {
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw RPCError.mapping(kind: "local_io", message: "cannot read \(path)", path: path)
+        }
+        defer { try? file.close() }
+        do {
+            return [UInt8](try file.read(upToCount: count) ?? Data())
+        } catch {
+            throw RPCError.mapping(kind: "local_io", message: "cannot read \(path): \(error)", path: path)
+        }
+    }
+
     static func remove(_ path: String) {
         _ = unlink(path)
     }

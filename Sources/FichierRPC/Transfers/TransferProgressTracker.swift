@@ -16,24 +16,29 @@ final class TransferProgressTracker: Sendable {
     private let total: Int64
     /// Report `finalizing` once every byte is out (uploads: waiting for the node and end.pl).
     private let reportsFinalizing: Bool
-    private let state = Locked(State())
+    /// Bytes already in place before this transfer (a resumed download).
+    private let offset: Int64
+    private let state: Locked<State>
 
-    init(context: RequestContext, phase: String, total: Int64, reportsFinalizing: Bool) {
+    init(context: RequestContext, phase: String, total: Int64, reportsFinalizing: Bool, offset: Int64 = 0) {
         self.context = context
         self.phase = phase
         self.total = total
         self.reportsFinalizing = reportsFinalizing
+        self.offset = offset
+        state = Locked(State(bytesDone: offset))
     }
 
     var bytesDone: Int64 { state.withLock { $0.bytesDone } }
 
     /// The first report, before any byte moves.
     func start() {
-        context.progress(phase: phase, bytesDone: 0, bytesTotal: total)
+        context.progress(phase: phase, bytesDone: offset, bytesTotal: total)
     }
 
+    /// The transport's counts are of this transfer's bytes; reports add the offset.
     var handler: ProgressHandler {
-        { [self] update in record(update.bytesDone) }
+        { [self] update in record(offset + update.bytesDone) }
     }
 
     func record(_ done: Int64) {

@@ -58,25 +58,36 @@ struct WhirlpoolUploadStage: UploadStage {
 }
 
 /// Hashes every byte received, as the first stage after the wire (what 1fichier stores).
+/// A resumed download starts from a hasher that already read the bytes kept from before.
 struct WhirlpoolDownloadStage: DownloadStage {
     let digest = DigestBox()
+    private let seed: HandOff<Whirlpool>?
+
+    init(continuing hasher: Whirlpool? = nil) {
+        seed = hasher.map { HandOff(value: $0) }
+    }
 
     func wrap(_ sink: any DownloadSink) throws -> any DownloadSink {
-        HashingSink(inner: sink, digest: digest)
+        HashingSink(inner: sink, digest: digest, seed: seed?.value)
     }
 
     private final class HashingSink: DownloadSink {
         private let inner: any DownloadSink
-        private var hasher = Whirlpool()
+        private var hasher: Whirlpool
+        private var seeded: Bool
         private let digest: DigestBox
 
-        init(inner: any DownloadSink, digest: DigestBox) {
+        init(inner: any DownloadSink, digest: DigestBox, seed: Whirlpool?) {
             self.inner = inner
             self.digest = digest
+            hasher = seed ?? Whirlpool()
+            seeded = seed != nil
         }
 
         func begin(status: Int, headers: HTTPHeaders) throws {
-            hasher = Whirlpool()
+            // A fresh response starts a fresh hash, except the first one of a resumed download.
+            if !seeded { hasher = Whirlpool() }
+            seeded = false
             digest.set(nil)
             try inner.begin(status: status, headers: headers)
         }

@@ -7,7 +7,9 @@ struct DownloadCommand: AsyncParsableCommand {
         commandName: "download", abstract: "Download a file (transfer/download).",
         discussion: """
             The data goes to LOCAL.partial and is renamed to LOCAL once complete and flushed; a failed \
-            or interrupted download leaves nothing behind. LOCAL may be a directory.
+            or interrupted download leaves nothing behind, unless --resume: then LOCAL.partial stays, \
+            and the next `fichier download --resume` fetches only the missing bytes. LOCAL may be a \
+            directory.
 
             --decrypt auto (the default) decrypts age files with the vault's identities; only data \
             that authenticated is kept, and a file that fails the check leaves no output (exit 6). \
@@ -33,6 +35,9 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(name: .customLong("decrypt"), help: "auto, always or never: decrypt age files with the vault's identities.")
     var decrypt: Decrypt?
 
+    @Flag(name: .customLong("resume"), help: "Continue from LOCAL.partial of an earlier --resume download, and keep it if this one fails too (not when decrypting).")
+    var resume = false
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
@@ -42,10 +47,13 @@ struct DownloadCommand: AsyncParsableCommand {
         if overwrite { params["overwrite"] = true }
         if verify { params["verify"] = true }
         if let decrypt { params["decrypt"] = .string(decrypt.rawValue) }
+        if resume { params["resume"] = true }
         try await OneShot.run(connection: connection, output: output) { run in
             guard let result = await run.call("transfer/download", .object(params), label: target) else { return }
             run.emit(result) {
-                "\(result["local"]?.stringValue ?? local) (\(HumanFormat.size(result["size"])))"
+                let resumed = (result["resumedFrom"]?.intValue ?? 0) > 0
+                    ? ", resumed after \(HumanFormat.size(result["resumedFrom"]))" : ""
+                return "\(result["local"]?.stringValue ?? local) (\(HumanFormat.size(result["size"]))\(resumed))"
             }
         }
     }

@@ -102,6 +102,44 @@ struct EncryptedTransferTests {
         try await sandbox.stop()
     }
 
+    @Test("resume with a vault: plain files resume under decrypt auto; age files resume only as stored bytes")
+    func resumeWithAVault() async throws {
+        let sandbox = try await EncryptedSandbox.start { _ in }
+        let text = String(repeating: "a line of the journal\n", count: 20_000)
+        let encoded = Data(text.utf8).base64EncodedString()
+        _ = try await sandbox.result("transfer/upload", #"{"data":"\#(encoded)","remote":"/j/plain.txt","encrypt":false}"#)
+        let sealed = try await sandbox.result("transfer/upload", #"{"data":"\#(encoded)","remote":"/j/secret.txt","encrypt":true}"#)
+        let stored = try sandbox.storedBytes(try #require(sealed["url"] as? String))
+
+        // A plain file under decrypt auto: the kept bytes are the file's, so it resumes.
+        let plainTarget = sandbox.path("plain.txt")
+        try Data(text.utf8.prefix(100_000)).write(to: URL(fileURLWithPath: plainTarget + ".partial"))
+        let plain = try await sandbox.result("transfer/download",
+                                             #"{"remote":"/j/plain.txt","local":\#(json(plainTarget)),"resume":true}"#)
+        #expect(plain["resumedFrom"] as? Int == 100_000)
+        #expect(try String(contentsOfFile: plainTarget, encoding: .utf8) == text)
+
+        // An age file: decrypting cannot resume, whether the kept bytes say so or the mode does.
+        let secretTarget = sandbox.path("secret.txt")
+        try Data(stored.prefix(70_000)).write(to: URL(fileURLWithPath: secretTarget + ".partial"))
+        let auto = try await sandbox.call("transfer/download",
+                                          #"{"remote":"/j/secret.txt.age","local":\#(json(secretTarget)),"resume":true}"#)
+        #expect(auto.errorCode == -32602)
+        #expect((auto.errorData?["errors"] as? [[String: Any]])?.first?["path"] as? String == "resume")
+        let always = try await sandbox.call("transfer/download",
+                                            #"{"remote":"/j/secret.txt.age","local":\#(json(secretTarget)),"resume":true,"decrypt":"always"}"#)
+        #expect(always.errorCode == -32602)
+        #expect(FileManager.default.fileExists(atPath: secretTarget + ".partial"))
+
+        // As stored bytes it resumes, and stock-age-compatible bytes come out whole.
+        let raw = try await sandbox.result("transfer/download",
+                                           #"{"remote":"/j/secret.txt.age","local":\#(json(secretTarget)),"resume":true,"decrypt":"never","verify":true}"#)
+        #expect(raw["resumedFrom"] as? Int == 70_000)
+        #expect(raw["verified"] as? Bool == true)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: secretTarget))) == stored)
+        try await sandbox.stop()
+    }
+
     @Test("Encrypted names: listed decrypted, resolved by the user's path, renamed in scheme; foreign names listed with decryptError")
     func encryptedNames() async throws {
         let sandbox = try await EncryptedSandbox.start()

@@ -177,6 +177,98 @@ struct TransferMethodTests {
         try await sandbox.stop()
     }
 
+    @Test func resumeContinuesFromThePartialFile() async throws {
+        let sandbox = try await SandboxServer.start()
+        let admin = sandbox.emulator.admin
+        let folder = try admin.makeFolder(named: "r", in: 0)
+        var generator = SystemRandomNumberGenerator()
+        let content = (0..<(3 << 20) + 777).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        _ = try admin.addFile(named: "big.bin", in: folder, contents: content)
+        let target = sandbox.directory.appendingPathComponent("big.bin").path
+        let partial = target + ".partial"
+        func download(_ extra: String = "") async throws -> Message {
+            try await sandbox.call("transfer/download",
+                                   #"{"remote":"/r/big.bin","local":\#(json(target)),"resume":true,"verify":true\#(extra)}"#)
+        }
+        func keep(_ bytes: ArraySlice<UInt8>) throws {
+            try Data(bytes).write(to: URL(fileURLWithPath: partial))
+        }
+        func landed() throws -> Bool {
+            try [UInt8](Data(contentsOf: URL(fileURLWithPath: target))) == content
+                && !FileManager.default.fileExists(atPath: partial)
+        }
+
+        // An earlier attempt left the first 1 MiB + 123 bytes: only the rest is fetched, and the
+        // Whirlpool covers the whole file.
+        try keep(content[0..<((1 << 20) + 123)])
+        let resumed = try #require(try await download().result)
+        #expect(resumed["resumedFrom"] as? Int == (1 << 20) + 123)
+        #expect(resumed["size"] as? Int == content.count)
+        #expect(resumed["verified"] as? Bool == true)
+        #expect(try landed())
+
+        // All bytes already there: no transfer, still verified.
+        try keep(content[...])
+        let complete = try #require(try await download(#","overwrite":true"#).result)
+        #expect(complete["resumedFrom"] as? Int == content.count)
+        #expect(complete["verified"] as? Bool == true)
+        #expect(try landed())
+
+        // A .partial longer than the file is not of this file: started afresh.
+        try keep((content + [1, 2, 3])[...])
+        let afresh = try #require(try await download(#","overwrite":true"#).result)
+        #expect(afresh["resumedFrom"] as? Int == 0)
+        #expect(try landed())
+
+        // Kept bytes that are not the file's: verify catches it, and the .partial stays for a look.
+        var wrong = Array(content[0..<5000])
+        wrong[100] ^= 0xFF
+        try keep(wrong[...])
+        let caught = try await download(#","overwrite":true"#)
+        #expect(caught.errorCode == 1401)
+        #expect(FileManager.default.fileExists(atPath: partial))
+
+        // Without resume a leftover .partial is replaced, and a failure removes it.
+        let plain = try #require(try await sandbox.call("transfer/download",
+                                                       #"{"remote":"/r/big.bin","local":\#(json(target)),"overwrite":true}"#).result)
+        #expect(plain["resumedFrom"] == nil)
+        #expect(try landed())
+        try await sandbox.stop()
+    }
+
+    @Test func resumeKeepsThePartialFileWhenCancelled() async throws {
+        let sandbox = try await SandboxServer.start(configureEmulator: { $0.storage = .discard })
+        let folder = try sandbox.emulator.admin.makeFolder(named: "z", in: 0)
+        try sandbox.emulator.admin.addFiles(count: 1, in: folder, size: 4 << 30)
+        let target = sandbox.directory.appendingPathComponent("zeros.bin").path
+        sandbox.server.request(1, "transfer/download", #"{"remote":"/z/file-000001.bin","local":\#(json(target)),"resume":true}"#)
+        try await sandbox.server.output.wait(timeout: .seconds(30), "download progress") { messages in
+            messages.contains { $0.method == "event/progress" && $0.requestID == AnyHashable(1)
+                && ($0.params?["bytesDone"] as? Int ?? 0) > 0 }
+        }
+        sandbox.server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
+        let response = try await sandbox.server.output.response(1, timeout: .seconds(30))
+        #expect(response.errorCode == -32800)
+        let kept = try FileManager.default.attributesOfItem(atPath: target + ".partial")[.size] as? Int ?? 0
+        #expect(kept > 0 && kept < 4 << 30)
+        #expect(!FileManager.default.fileExists(atPath: target))
+
+        // The next resumed download reports progress from the kept bytes on, then is cancelled too.
+        sandbox.server.request(2, "transfer/download", #"{"remote":"/z/file-000001.bin","local":\#(json(target)),"resume":true}"#)
+        try await sandbox.server.output.wait(timeout: .seconds(30), "resumed progress") { messages in
+            messages.contains { $0.method == "event/progress" && $0.requestID == AnyHashable(2) }
+        }
+        let firstReport = try sandbox.server.output.messages().first {
+            $0.method == "event/progress" && $0.requestID == AnyHashable(2)
+        }
+        #expect(firstReport?.params?["bytesDone"] as? Int == kept)
+        sandbox.server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":2}}"#)
+        #expect(try await sandbox.server.output.response(2, timeout: .seconds(30)).errorCode == -32800)
+        let keptAgain = try FileManager.default.attributesOfItem(atPath: target + ".partial")[.size] as? Int ?? 0
+        #expect(keptAgain >= kept)
+        try await sandbox.stop()
+    }
+
     @Test func remoteUploadAndStatus() async throws {
         let sandbox = try await SandboxServer.start()
         let folder = try sandbox.emulator.admin.makeFolder(named: "src", in: 0)

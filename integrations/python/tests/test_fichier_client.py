@@ -154,6 +154,18 @@ class FileTests(SandboxTestCase):
         self.assertEqual(caught.exception.data.get("status"), 2)
         self.assertEqual(self.client.ping(), {})
 
+    def test_download_resumes_from_the_partial_file(self):
+        source = self.path("resumable.bin")
+        random_file(source, 300_000)
+        self.client.upload(source, "/py/resume/")
+        target = self.path("resumed.bin")
+        with open(target + ".partial", "wb") as handle:
+            handle.write(read(source)[:120_000])
+        result = self.client.download("/py/resume/resumable.bin", target, resume=True, verify=True)
+        self.assertEqual((result["resumedFrom"], result["verified"]), (120_000, True))
+        self.assertEqual(read(target), read(source))
+        self.assertFalse(os.path.exists(target + ".partial"))
+
     def test_data_survives_in_the_sandbox_directory(self):
         self.client.upload_bytes(b"kept\n", "/kept.txt")
         self.assertEqual(self.client.close(), 0)
