@@ -158,12 +158,14 @@ struct TransferMethodTests {
         try await sandbox.stop()
     }
 
-    @Test func cancelDuringDownloadRemovesThePartialFile() async throws {
+    /// A 4 GiB download from a discard emulator, cancelled (request 1) once bytes flow.
+    private static func cancelledLargeDownload(resume: Bool) async throws -> (SandboxServer, String, Message) {
         let sandbox = try await SandboxServer.start(configureEmulator: { $0.storage = .discard })
         let folder = try sandbox.emulator.admin.makeFolder(named: "z", in: 0)
         try sandbox.emulator.admin.addFiles(count: 1, in: folder, size: 4 << 30)
         let target = sandbox.directory.appendingPathComponent("zeros.bin").path
-        sandbox.server.request(1, "transfer/download", #"{"remote":"/z/file-000001.bin","local":\#(json(target))}"#)
+        sandbox.server.request(1, "transfer/download",
+                               #"{"remote":"/z/file-000001.bin","local":\#(json(target)),"resume":\#(resume)}"#)
         try await sandbox.server.output.wait(timeout: .seconds(30), "download progress") { messages in
             messages.contains { $0.method == "event/progress" && $0.requestID == AnyHashable(1)
                 && ($0.params?["bytesDone"] as? Int ?? 0) > 0 }
@@ -172,8 +174,13 @@ struct TransferMethodTests {
         let response = try await sandbox.server.output.response(1, timeout: .seconds(30))
         #expect(response.errorCode == -32800)
         #expect(((response.errorData?["partial"] as? [String: Any])?["bytesDone"] as? Int ?? 0) > 0)
-        #expect(!FileManager.default.fileExists(atPath: target + ".partial"))
         #expect(!FileManager.default.fileExists(atPath: target))
+        return (sandbox, target, response)
+    }
+
+    @Test func cancelDuringDownloadRemovesThePartialFile() async throws {
+        let (sandbox, target, _) = try await Self.cancelledLargeDownload(resume: false)
+        #expect(!FileManager.default.fileExists(atPath: target + ".partial"))
         try await sandbox.stop()
     }
 
@@ -237,21 +244,9 @@ struct TransferMethodTests {
     }
 
     @Test func resumeKeepsThePartialFileWhenCancelled() async throws {
-        let sandbox = try await SandboxServer.start(configureEmulator: { $0.storage = .discard })
-        let folder = try sandbox.emulator.admin.makeFolder(named: "z", in: 0)
-        try sandbox.emulator.admin.addFiles(count: 1, in: folder, size: 4 << 30)
-        let target = sandbox.directory.appendingPathComponent("zeros.bin").path
-        sandbox.server.request(1, "transfer/download", #"{"remote":"/z/file-000001.bin","local":\#(json(target)),"resume":true}"#)
-        try await sandbox.server.output.wait(timeout: .seconds(30), "download progress") { messages in
-            messages.contains { $0.method == "event/progress" && $0.requestID == AnyHashable(1)
-                && ($0.params?["bytesDone"] as? Int ?? 0) > 0 }
-        }
-        sandbox.server.send(#"{"jsonrpc":"2.0","method":"$/cancel","params":{"id":1}}"#)
-        let response = try await sandbox.server.output.response(1, timeout: .seconds(30))
-        #expect(response.errorCode == -32800)
+        let (sandbox, target, _) = try await Self.cancelledLargeDownload(resume: true)
         let kept = try FileManager.default.attributesOfItem(atPath: target + ".partial")[.size] as? Int ?? 0
         #expect(kept > 0 && kept < 4 << 30)
-        #expect(!FileManager.default.fileExists(atPath: target))
 
         // The next resumed download reports progress from the kept bytes on, then is cancelled too.
         sandbox.server.request(2, "transfer/download", #"{"remote":"/z/file-000001.bin","local":\#(json(target)),"resume":true}"#)
