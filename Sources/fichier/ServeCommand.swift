@@ -53,6 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("auto-lock"), help: ArgumentHelp("Lock the vault after this many seconds without use (0: never).", valueName: "seconds"))
     var autoLockSeconds = 0
 
+    @Option(name: .customLong("parent-pid"), help: ArgumentHelp("End as on end of input when this process exits (checked every 3 s); initialize {processId} does the same.", valueName: "pid"))
+    var parentPID: Int32?
+
+    @Option(name: .customLong("parent-poll-ms"), help: .hidden)
+    var parentPollMs = 3000
+
     func validate() throws {
         guard (1...1024).contains(maxTransfers) else {
             throw ValidationError("--max-transfers must be between 1 and 1024")
@@ -65,6 +71,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...(366 * 86_400)).contains(autoLockSeconds) else {
             throw ValidationError("--auto-lock must be between 0 and 31622400 seconds")
+        }
+        if let parentPID, parentPID <= 0 || (kill(parentPID, 0) != 0 && errno != EPERM) {
+            throw ValidationError("--parent-pid: no process \(parentPID) is running")
+        }
+        guard (10...600_000).contains(parentPollMs) else {
+            throw ValidationError("--parent-poll-ms must be between 10 and 600000")
         }
     }
 
@@ -98,6 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.debugMethods = debugMethods
         configuration.requireInitialize = strict
         configuration.handleSignals = true
+        configuration.parentProcessID = parentPID
+        configuration.parentPollInterval = .milliseconds(parentPollMs)
         let composed = ServeComposer.compose(connection: opened, into: &configuration)
 
         let server = RPCServer(input: STDIN_FILENO, output: output, configuration: configuration,

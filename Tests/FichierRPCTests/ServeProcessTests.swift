@@ -85,6 +85,50 @@ struct ServeProcessTests {
         #expect(try await stubborn.exitStatus(timeout: .seconds(15)) == immediate)
     }
 
+    /// A process standing in for the host (an editor that will crash).
+    private func standInHost() throws -> Process {
+        let host = Process()
+        host.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        host.arguments = ["60"]
+        try host.run()
+        return host
+    }
+
+    @Test(arguments: ["option", "initialize"])
+    func theServerEndsWhenTheProcessDrivingItExits(namedBy: String) async throws {
+        let host = try standInHost()
+        let pid = host.processIdentifier
+        let serve = try ServeProcess(["--debug-methods", "--parent-poll-ms", "100"]
+                                     + (namedBy == "option" ? ["--parent-pid", "\(pid)"] : []))
+        if namedBy == "initialize" {
+            serve.request(1, "initialize", #"{"protocolVersions":[1],"processId":\#(pid)}"#)
+            #expect(try await serve.output.response(1).isResponse)
+        }
+        // Stdin stays open: only the host's exit can end the server.
+        serve.request(2, "debug/sleep", #"{"ms":20000}"#)
+        serve.request(3, "ping")
+        _ = try await serve.output.response(3)
+        // SIGKILL: children of Foundation's Process start with signals blocked. Waiting by
+        // polling keeps the cooperative threads free.
+        kill(pid, SIGKILL)
+        while host.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await serve.exitStatus(timeout: .seconds(10)) == 0)
+        #expect(try await serve.output.response(2).errorCode == -32800)
+        try expectProtocolClean(serve)
+    }
+
+    @Test func initializeRefusesAProcessIdThatDoesNotRun() async throws {
+        let serve = try ServeProcess()
+        serve.request(1, "initialize", #"{"protocolVersions":[1],"processId":2147483000}"#)
+        let refused = try await serve.output.response(1)
+        #expect(refused.errorCode == -32602)
+        #expect((refused.errorData?["errors"] as? [[String: Any]])?.first?["path"] as? String == "processId")
+        serve.request(2, "ping")
+        #expect(try await serve.output.response(2).result != nil)
+        serve.closeInput()
+        #expect(try await serve.exitStatus() == 0)
+    }
+
     @Test func closedOutputEndsTheServer() async throws {
         // A client that goes away without closing our stdin: its end of our stdout is closed.
         let process = Process()

@@ -25,7 +25,7 @@ struct InitializeParams: Decodable, Sendable {
     /// A single version, for clients that speak only one.
     var protocolVersion: Int?
     var client: ClientInfo?
-    /// The client's process id (reserved for a parent watchdog).
+    /// The client's process id: the server ends as on EOF when that process exits.
     var processId: Int?
     var capabilities: ClientCapabilities?
 }
@@ -71,6 +71,13 @@ extension ServerCore {
             error.data.requested = requested
             throw error
         }
+        var watched: Int32?
+        if let pid = params.processId {
+            guard let pid32 = Int32(exactly: pid), ParentWatchdog.exists(pid32) else {
+                throw RPCError.invalidParams(path: "processId", problem: "no process \(pid) is running")
+            }
+            watched = pid32
+        }
         let events = params.capabilities?.events
         if let interval = events?.progressIntervalMs, interval < 0 {
             throw RPCError.invalidParams(path: "capabilities.events.progressIntervalMs", problem: "must not be negative")
@@ -83,6 +90,7 @@ extension ServerCore {
             }
             if let log = events?.log { preferences.log = log }
         }
+        if let watched { watchParent(watched) }
         table.withLock { $0.initialized = true }
         if let client = params.client {
             logger.info("client \(client.name ?? "?") \(client.version ?? "") initialized protocol \(version)")

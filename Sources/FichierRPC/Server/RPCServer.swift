@@ -36,8 +36,8 @@ public final class RPCServer: Sendable {
         methods.methodNames
     }
 
-    /// Serves until EOF on input, a signal (when configured), a closed output or
-    /// `shutdown {exit: true}`; returns the exit status (0). Call once.
+    /// Serves until EOF on input, a signal (when configured), a closed output, the exit of the
+    /// watched process or `shutdown {exit: true}`; returns the exit status (0). Call once.
     public func run() async -> Int32 {
         let core = self.core
         core.writer.setBrokenHandler { core.beginEnding(.outputClosed) }
@@ -49,8 +49,10 @@ public final class RPCServer: Sendable {
         let reader = LineReader(fd: input, maxLineBytes: core.configuration.maxLineBytes,
                                 delegate: dispatcher, beforeBatch: { core.writer.waitForRoom() })
         reader.start()
+        if let parent = core.configuration.parentProcessID { core.watchParent(parent) }
         let status = await core.exitStatus()
         signals?.cancel()
+        core.stopWatchingParent()
         return status
     }
 }

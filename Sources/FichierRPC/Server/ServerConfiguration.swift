@@ -27,6 +27,11 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(10)
     /// Output bytes waiting for the client above which the server stops reading input.
     public var outputHighWaterBytes = 16 << 20
+    /// A process to watch (`--parent-pid`): when it exits, the server ends as on EOF. A client
+    /// can also name itself in `initialize {processId}`.
+    public var parentProcessID: Int32?
+    /// How often that process is checked.
+    public var parentPollInterval: Duration = .seconds(3)
 
     public init() {}
 }

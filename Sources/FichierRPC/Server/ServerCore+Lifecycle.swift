@@ -7,6 +7,7 @@ enum EndReason: Sendable, CustomStringConvertible {
     case signal(Int32)
     case outputClosed
     case shutdownExit
+    case parentExited(Int32)
 
     var description: String {
         switch self {
@@ -14,6 +15,7 @@ enum EndReason: Sendable, CustomStringConvertible {
         case .signal(let number): "signal \(number)"
         case .outputClosed: "output closed"
         case .shutdownExit: "shutdown with exit"
+        case .parentExited(let pid): "process \(pid), which drives this server, exited"
         }
     }
 }
@@ -57,6 +59,23 @@ extension ServerCore {
             ready.forEach { $0.continuation.resume(returning: true) }
             if exitAfter { beginEnding(.shutdownExit) }
         }
+    }
+
+    /// Ends the server as on EOF once process `pid` has exited (one watched process; a
+    /// second call changes nothing).
+    func watchParent(_ pid: Int32) {
+        watchdog.withLock { watchdog in
+            guard watchdog == nil else { return }
+            logger.info("watching process \(pid): the server ends when it exits")
+            watchdog = ParentWatchdog(pid: pid, interval: configuration.parentPollInterval) { [self] in
+                logger.warning("process \(pid) exited: ending as on end of input")
+                beginEnding(.parentExited(pid))
+            }
+        }
+    }
+
+    func stopWatchingParent() {
+        watchdog.withLock { $0?.cancel() }
     }
 
     /// EOF on input, SIGTERM/SIGINT, a closed output, or `shutdown {exit: true}`: cancel

@@ -52,6 +52,8 @@ final class ServerCore: Sendable {
     let sequencer = KeyedSequencer()
     let slots: TransferSlots
     let table = Locked(Table())
+    /// Watches the driving process, once one is known.
+    let watchdog = Locked<ParentWatchdog?>(nil)
     private let exit = Locked<(status: Int32?, continuation: CheckedContinuation<Int32, Never>?)>((nil, nil))
 
     init(output: Int32, configuration: ServerConfiguration, logger: Logger) {
