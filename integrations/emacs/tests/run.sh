@@ -10,6 +10,12 @@ command -v emacs >/dev/null || { log "emacs is not installed"; exit 2; }
 package=$(cd "$(dirname "$0")/.." && pwd)
 log "$(emacs --version | head -n 1)"
 
+# fichier.el byte-compiles without a single warning (into the scratch directory).
+check "fichier.el byte-compiles without warnings" quietly emacs --batch -Q -L "$package" --eval "(progn
+  (setq byte-compile-error-on-warn t
+        byte-compile-dest-file-function (lambda (_) \"$TEST_TMP/fichier.elc\"))
+  (kill-emacs (if (byte-compile-file \"$package/fichier.el\") 0 1)))"
+
 status=0
 FICHIER_TEST_DIR=$TEST_TMP timeout 300 emacs --batch -Q -L "$package" -l "$package/tests/fichier-tests.el" \
   -f ert-run-tests-batch-and-exit > "$TEST_TMP/emacs.out" 2> "$TEST_TMP/emacs.err" < /dev/null || status=$?
