@@ -390,6 +390,47 @@ Blocks of 64 KiB, each numbered in its first 8 bytes."
     (let ((folder (fichier-test--command (lambda () (fichier-link "/ert-link")))))
       (should (equal (fichier-test--kind (plist-get folder :error)) "not_found")))))
 
+(ert-deftest fichier-test-interactive-defaults ()
+  "The commands' prompts offer this buffer's last upload; C-u asks for the remote path."
+  (let ((prompts nil)
+        (buffer (generate-new-buffer "interactive notes"))
+        (into (file-name-as-directory (fichier-test--file "interactive/"))))
+    (make-directory into t)
+    (unwind-protect
+        (cl-letf (((symbol-function 'read-string)
+                   (lambda (prompt &optional _initial _history default &rest _)
+                     (push prompt prompts)
+                     default))
+                  ((symbol-function 'read-file-name)
+                   (lambda (prompt &rest _)
+                     (push prompt prompts)
+                     into)))
+          (with-current-buffer buffer
+            (insert "asked for\n")
+            (let* ((current-prefix-arg '(4))
+                   (outcome (fichier-test--command
+                             (lambda () (call-interactively #'fichier-upload-buffer)))))
+              (should (equal (car prompts) "Upload to (default /ert/interactive notes.txt): "))
+              (should (equal (alist-get 'path (plist-get outcome :result)) "/ert/interactive notes.txt")))
+            (let ((url fichier-url))
+              (kill-new "something else")
+              (should-not (plist-get (fichier-test--command (lambda () (call-interactively #'fichier-link)))
+                                     :error))
+              (should (equal (car prompts) (format "Link of (default %s): " url)))
+              (should (equal (current-kill 0 t) url))
+              (let ((current-prefix-arg '(4)))
+                (should-not (plist-get (fichier-test--command (lambda () (call-interactively #'fichier-link)))
+                                       :error))
+                (should (string-prefix-p "Direct link of" (car prompts)))
+                (should (string-match-p "\\`http://127\\.0\\.0\\.1:" (current-kill 0 t))))
+              (let ((got (fichier-test--command (lambda () (call-interactively #'fichier-download)))))
+                (should-not (plist-get got :error))
+                (should (equal (nth 1 prompts) (format "Download (default %s): " url)))
+                (should (equal (car prompts) "Download to: "))
+                (should (equal (fichier-test--bytes (expand-file-name "interactive notes.txt" into))
+                               "asked for\n"))))))
+      (kill-buffer buffer))))
+
 (ert-deftest fichier-test-ls-buffer ()
   "fichier-ls lists folders then files; RET opens a folder and downloads a file; ^ and g."
   (fichier-test--upload-data "/ert-ls/sub/inner.txt" "inside\n")
@@ -581,7 +622,9 @@ Blocks of 64 KiB, each numbered in its first 8 bytes."
   (fichier-test--pid)
   (let ((process (fichier-process))
         (answer nil))
+    (should-not (process-query-on-exit-flag process))   ; idle: Emacs may exit without asking
     (fichier-request "debug/sleep" '(:ms 400) (lambda (error result) (setq answer (list error result))))
+    (should (process-query-on-exit-flag process))       ; busy: Emacs asks before killing it
     (should (equal (fichier-stop) 0))
     (should (equal (alist-get 'sleptMs (nth 1 answer)) 400))
     (should-not (car answer))
