@@ -3,7 +3,7 @@
 
 SWIFT        ?= swift
 BUILD_PKGS   := libcurl4-openssl-dev libsodium-dev librhash-dev pkg-config tzdata
-TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim shellcheck \
+TEST_PKGS    := age curl jq openssl python3 python3-jsonschema python3-requests python3-pip rclone git-annex neovim emacs-nox shellcheck \
                 git zip unzip time gcc
 BENCH_PKGS   := time hyperfine valgrind curl age gcc python3
 DEBUG_BIN    := .build/debug/fichier
@@ -56,8 +56,8 @@ test: test-deps
 	benchmarks/run --quick --binary $(DEBUG_BIN) 1>&2 || status=1; \
 	exit $$status
 
-## make test-integrations: only the integrations' tests (git-annex, Neovim, bash, Python,
-## the backup job), each with the real host program against the emulator.
+## make test-integrations: only the integrations' tests (git-annex, Neovim, Emacs, bash,
+## Python, the backup job), each with the real host program against the emulator.
 test-integrations: test-deps
 	@$(SWIFT) build --product fichier 1>&2
 	@FICHIER_BIN=$(DEBUG_BIN) integrations/run-tests.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every integration's tests with the real host programs against the built fichier
 # (FICHIER_BIN, default .build/debug/fichier) and prints a summary. Exits 1 if any failed.
-#   integrations/run-tests.sh [shell] [backup] [nvim] [python] [git-annex-protocol] [git-annex]
+#   integrations/run-tests.sh [shell] [backup] [nvim] [emacs] [python] [git-annex-protocol] [git-annex]
 set -uo pipefail
 set -f # suite commands are split into words, never globbed
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,11 +14,12 @@ declare -A suites=(
   [shell]="$here/shell/tests/test-fichier-bash.sh"
   [backup]="$here/backup/tests/test-nightly-backup.sh"
   [nvim]="$here/nvim/tests/run.sh"
+  [emacs]="$here/emacs/tests/run.sh"
   [python]="python3 -m unittest discover -s $here/python/tests"
   [git-annex]="$here/git-annex/tests/test-git-annex.sh"
   [git-annex-protocol]="python3 -m unittest discover -s $here/git-annex/tests -p test_*.py"
 )
-order=(shell backup nvim python git-annex-protocol git-annex)
+order=(shell backup nvim emacs python git-annex-protocol git-annex)
 (($#)) && order=("$@")
 
 failed=()
