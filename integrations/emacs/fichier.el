@@ -195,6 +195,8 @@ too often lately."
       (fichier--send-request
        process "initialize"
        (list :protocolVersions [1]
+             ;; The server ends by itself if this Emacs dies without closing the pipe.
+             :processId (emacs-pid)
              :client (list :name "fichier.el" :version fichier-version)
              :capabilities '(:events (:progress t)))
        (lambda (error result)

@@ -124,6 +124,8 @@ class FichierClient:
             try:
                 self.server_info = self.call("initialize", {
                     "protocolVersions": [1],
+                    # The server ends by itself if this process dies without closing the pipe.
+                    "processId": os.getpid(),
                     "client": {"name": client_name, "version": "1"},
                     "capabilities": {"events": {"progress": True}},
                 })
