@@ -72,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...(366 * 86_400)).contains(autoLockSeconds) else {
             throw ValidationError("--auto-lock must be between 0 and 31622400 seconds")
         }
-        if let parentPID, parentPID <= 0 || (kill(parentPID, 0) != 0 && errno != EPERM) {
+        if let parentPID, !ParentWatchdog.exists(parentPID) {
             throw ValidationError("--parent-pid: no process \(parentPID) is running")
         }
         guard (10...600_000).contains(parentPollMs) else {

@@ -56,24 +56,35 @@ public final class Whirlpool {
 
     /// The digest of a file's contents, read in 1 MiB blocks. Throws `local_io`.
     public static func hex(ofFileAt path: String) throws -> String {
+        let hasher = Whirlpool()
+        try hasher.update(fileAt: path)
+        return hasher.finalize()
+    }
+
+    /// Adds the contents of the file at `path`, or only its first `length` bytes (then a
+    /// shorter file is an error), read in 1 MiB blocks. Throws `local_io`.
+    public func update(fileAt path: String, length: Int64? = nil) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw FichierError(.localIO, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
-        let hasher = Whirlpool()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
-        while true {
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
-            if count == 0 { break }
+        var remaining = length ?? .max
+        while remaining > 0 {
+            let count = read(descriptor, buffer.baseAddress, Int(min(Int64(buffer.count), remaining)))
+            if count == 0 {
+                guard length == nil else { throw FichierError(.localIO, "\(path) is shorter than \(length!) bytes") }
+                break
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw FichierError(.localIO, "cannot read \(path): \(String(cString: strerror(errno)))")
             }
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            remaining -= Int64(count)
         }
-        return hasher.finalize()
     }
 
     static func hexString(_ bytes: [UInt8]) -> String {

@@ -114,10 +114,12 @@ public final class AgeDecryptingWriter {
 /// first tried as non-final, then as final (which is an error if more data follows); a short
 /// chunk at the end must be final and may only be empty when it is the only chunk.
 ///
-/// Chunks are staged in batches (one chunk when `batchChunks` is 1) plus one byte, so that a
-/// chunk is only opened once more data is known to follow; a batch is opened on all cores and
-/// released in order, up to the first chunk that does not open as non-final, which then takes
-/// the one-chunk path (and its error).
+/// A chunk is only opened once more data is known to follow. Whole chunks are opened straight
+/// from the input when it holds them; the rest is staged, up to a batch for small writes or to
+/// the end of the chunk in progress when the input goes on, so that the next chunks come
+/// straight from the input again. A batch (one chunk when `batchChunks` is 1) is opened on all
+/// cores and released in order, up to the first chunk that does not open as non-final, which
+/// then takes the one-chunk path (and its error).
 final class AgeStreamDecoder {
     /// Chunks opened together when decrypting in parallel (16 × 64 KiB, as the encryptor).
     static let batchChunks = 16
@@ -133,7 +135,7 @@ final class AgeStreamDecoder {
     private var fileKey: SecureBytes?
     private var cipher: AgePayloadCipher?
     private let batchChunks: Int
-    private let chunk: UnsafeMutableRawBufferPointer       // a batch of sealed chunks + 1 byte
+    private let chunk: UnsafeMutableRawBufferPointer       // staging: up to a batch of sealed chunks
     private var chunkCount = 0
     private let plain: UnsafeMutableRawBufferPointer       // a batch of plaintext chunks
     private(set) var released: Int64 = 0
@@ -143,7 +145,7 @@ final class AgeStreamDecoder {
         self.identities = identities
         self.output = output
         self.batchChunks = max(1, batchChunks)
-        chunk = .allocate(byteCount: self.batchChunks * AgeFormat.encryptedChunkSize + 1, alignment: 16)
+        chunk = .allocate(byteCount: self.batchChunks * AgeFormat.encryptedChunkSize, alignment: 16)
         plain = .allocate(byteCount: self.batchChunks * AgeFormat.chunkSize, alignment: 16)
     }
 
@@ -180,24 +182,29 @@ final class AgeStreamDecoder {
                     stage = .payload
                 }
             case .payload:
-                let capacity = chunk.count
-                let batch = capacity - 1
-                // Fast path: whole batches straight from the input, keeping one byte back so a
-                // chunk is only ever processed once we know more data follows.
-                if chunkCount == 0 && input.count - index >= capacity {
-                    try processBatch(UnsafeRawBufferPointer(rebasing: input[index..<(index + batch)]))
-                    index += batch
+                // Here at least one more byte follows whatever is staged.
+                let sealed = AgeFormat.encryptedChunkSize
+                let rest = input.count - index
+                if chunkCount == 0 {
+                    // Whole chunks straight from the input, keeping at least one byte back.
+                    let whole = min(batchChunks, (rest - 1) / sealed)
+                    if whole > 0 {
+                        try processBatch(UnsafeRawBufferPointer(rebasing: input[index..<(index + whole * sealed)]))
+                        index += whole * sealed
+                        continue
+                    }
+                } else if chunkCount == chunk.count || (chunkCount % sealed == 0 && rest > sealed) {
+                    // A full staging, or whole chunks staged while the input can go on straight.
+                    try processBatch(UnsafeRawBufferPointer(start: chunk.baseAddress, count: chunkCount))
+                    chunkCount = 0
                     continue
                 }
-                let take = min(capacity - chunkCount, input.count - index)
+                let boundary = (chunkCount / sealed + 1) * sealed
+                let limit = rest > boundary - chunkCount + sealed ? boundary : chunk.count
+                let take = min(limit - chunkCount, rest)
                 (chunk.baseAddress! + chunkCount).copyMemory(from: input.baseAddress! + index, byteCount: take)
                 chunkCount += take
                 index += take
-                if chunkCount == capacity {
-                    try processBatch(UnsafeRawBufferPointer(start: chunk.baseAddress, count: batch))
-                    chunk[0] = chunk[batch]
-                    chunkCount = 1
-                }
             }
         }
     }

@@ -26,8 +26,6 @@ public final class AgeEncryptingReader {
     /// A read size that keeps every core busy: two batches of sealed chunks, so that one batch
     /// is always being read while the other is sealed.
     public static let preferredReadSize = 2 * batchChunks * AgeFormat.encryptedChunkSize
-    /// The online cores: with more than one, batches are sealed in parallel.
-    static let workers = AgePayloadCipher.onlineCores
 
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
     private var cipher: AgePayloadCipher
@@ -58,7 +56,7 @@ public final class AgeEncryptingReader {
     }
 
     init(recipients: [any AgeRecipient], armor: Bool, plaintextSize: Int64?, random: AgeRandom,
-         workers: Int = AgeEncryptingReader.workers,
+         workers: Int = AgePayloadCipher.onlineCores,
          source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
         guard !recipients.isEmpty else { throw AgeError.invalidKey("no recipients") }
         if recipients.count > 1 && recipients.contains(where: { $0.requiresSoleStanza }) {

@@ -12,7 +12,7 @@ import Darwin
 /// Polls every `interval`: the process is gone when `kill(pid, 0)` says it does not exist, or,
 /// when it is our own parent, as soon as we were handed to another parent (an exited parent
 /// that nobody reaped yet still answers `kill`).
-final class ParentWatchdog: @unchecked Sendable {
+public final class ParentWatchdog: @unchecked Sendable {
     private let timer: any DispatchSourceTimer
     private let fired = Locked(false)
 
@@ -35,7 +35,7 @@ final class ParentWatchdog: @unchecked Sendable {
     }
 
     /// Whether `pid` names a process that exists now (for validating a requested pid).
-    static func exists(_ pid: Int32) -> Bool {
+    public static func exists(_ pid: Int32) -> Bool {
         pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 }

@@ -110,7 +110,9 @@ enum DownloadMethod {
             if params.verify == true {
                 let (path, length) = (partial, offset)
                 verifier = WhirlpoolDownloadStage(continuing: offset == 0 ? nil : try await BlockingWork.run {
-                    HandOff(value: try hasher(ofFirst: length, at: path))
+                    let hasher = Whirlpool()
+                    try hasher.update(fileAt: path, length: length)
+                    return HandOff(value: hasher)
                 }.value)
             } else {
                 verifier = nil
@@ -184,30 +186,6 @@ enum DownloadMethod {
             if mapped.data.partial == nil { mapped.data.partial = try? JSONFragment(encoding: tracker.partial()) }
             throw mapped
         }
-    }
-
-    /// A Whirlpool that has read the first `length` bytes of the file at `path`.
-    private static func hasher(ofFirst length: Int64, at path: String) throws(RPCError) -> Whirlpool {
-        let hasher = Whirlpool()
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw RPCError.mapping(kind: "local_io", message: "cannot read \(path)", path: path)
-        }
-        defer { try? file.close() }
-        var remaining = length
-        while remaining > 0 {
-            let block: Data
-            do {
-                block = try file.read(upToCount: Int(min(remaining, 1 << 20))) ?? Data()
-            } catch {
-                throw RPCError.mapping(kind: "local_io", message: "cannot read \(path): \(error)", path: path)
-            }
-            if block.isEmpty {
-                throw RPCError.mapping(kind: "local_io", message: "\(path) shrank while it was read", path: path)
-            }
-            block.withUnsafeBytes { hasher.update($0) }
-            remaining -= Int64(block.count)
-        }
-        return hasher
     }
 
     private static func source(_ params: Params, service: FichierService) async throws -> RemoteSource {
