@@ -49,6 +49,32 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: emulator.dataDirectoryPath))
     }
 
+    /// A child forked while the lock was held shares it until it execs or exits. A lock released
+    /// here in that moment is taken again once the child lets go, instead of being refused as in
+    /// use "by pid <this process>" (what a test starting `curl` on another thread once caused).
+    @Test func aReleasedLockHeldByAStartingChildIsWaitedFor() throws {
+        let directory = try EmulatorHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try DataDirectoryLock.acquire(directory: directory.path)
+        let child = fork()
+        if child == 0 {
+            // Only async-signal-safe calls here: hold the inherited copy a moment, then go.
+            usleep(300_000)
+            _exit(0)
+        }
+        #expect(child > 0)
+        defer { var status: Int32 = 0; _ = waitpid(child, &status, 0) }
+        first.release()
+        let started = ContinuousClock.now
+        let second = try DataDirectoryLock.acquire(directory: directory.path)
+        let waited = ContinuousClock.now - started
+        #expect(waited > .milliseconds(100), "the child still held the lock; acquired after \(waited)")
+        // Held here now: a third claim is refused at once, naming this process.
+        #expect(throws: EmulatorError.self) { try DataDirectoryLock.acquire(directory: directory.path) }
+        second.release()
+        try DataDirectoryLock.acquire(directory: directory.path).release()
+    }
+
     /// Two real `fichier emulator --data DIR` processes: the second exits 2 naming the
     /// directory and the first one's pid; after the first is killed with SIGKILL (no cleanup at
     /// all), a new one starts on the directory and has the first one's saved state.
