@@ -104,6 +104,26 @@ import Testing
         }
     }
 
+    @Test func downloadsCutShortOfTheirLength() async throws {
+        try await EmulatorHarness.with { emulator in
+            let bytes = TestFiles.pattern(3_000_000, seed: 4)
+            let url = try emulator.admin.addFile(named: "cut.bin", in: 0, contents: bytes)
+            let link = try await DownloadTests.token(emulator, url)
+            emulator.faults.cutNextDownloads(1, after: 1_234_567)
+            // A download no longer than the cut passes and leaves it queued.
+            let short = try await Curl.run(["-r", "0-999", link])
+            #expect(short.exitCode == 0 && short.body == Data(bytes[0..<1000]))
+            let cut = try await Curl.run([link])
+            #expect(cut.exitCode == 18, "\(cut.standardError)")          // CURLE_PARTIAL_FILE
+            #expect(cut.headers["content-length"] == "3000000")
+            #expect(cut.body == Data(bytes[0..<1_234_567]))
+            // Only the next one: the rest comes whole with a Range, and the token serves it.
+            let rest = try await Curl.run(["-r", "1234567-", link])
+            #expect(rest.exitCode == 0 && rest.status == 206)
+            #expect(rest.body == Data(bytes[1_234_567...]))
+        }
+    }
+
     @Test func apiErrorsForSomeCalls() async throws {
         try await EmulatorHarness.with { emulator in
             emulator.faults.failNextAPICalls(2, status: 502, path: "file/ls.cgi")

@@ -61,9 +61,10 @@ struct DownloadResponder: Sendable {
             return Response(status: status, headers: headers)
         }
         let tokens = core.tokens
+        let cut = core.faults.takeDownloadCut(length: length)
         let body = ResponseBody(contentLength: Int(length)) { writer in
             var offset = start
-            let stop = start + length
+            let stop = start + (cut ?? length)
             while offset < stop {
                 let count = Int(min(Int64(Self.chunkSize), stop - offset))
                 var chunk: ByteBuffer
@@ -79,10 +80,16 @@ struct DownloadResponder: Sendable {
                 offset += Int64(chunk.readableBytes)
                 try await writer.write(chunk)
             }
+            if let cut { throw DownloadCut(after: cut) }
             try await writer.finish(nil)
             if deliversEnd { tokens.markDelivered(token) }
         }
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// Ends a body early (an injected fault): the server closes the connection.
+    struct DownloadCut: Error {
+        var after: Int64
     }
 
     /// `attachment` (or `inline`) with an ASCII fallback and the UTF-8 name (RFC 6266).

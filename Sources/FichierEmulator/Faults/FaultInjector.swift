@@ -18,6 +18,7 @@ public final class FaultInjector: Sendable {
     private struct State: Sendable {
         var floodLock: FloodLock?
         var uploadFaults: [UploadFault] = []
+        var downloadCuts: [Int64] = []
         var apiFaults: [APIFault] = []
         var rateLimits: RateLimits
         var latency: Duration
@@ -49,6 +50,14 @@ public final class FaultInjector: Sendable {
     public func failNextUploads(_ count: Int, with fault: UploadFault) {
         guard count > 0 else { return }
         state.withLock { $0.uploadFaults.append(contentsOf: repeatElement(fault, count: count)) }
+    }
+
+    /// The next `count` downloads (GET of a token URL) whose body is longer than `bytes` stop
+    /// after `bytes` bytes of it: the connection closes short of the promised Content-Length,
+    /// as a dropped connection does. Shorter downloads pass untouched.
+    public func cutNextDownloads(_ count: Int, after bytes: Int64) {
+        guard count > 0 else { return }
+        state.withLock { $0.downloadCuts.append(contentsOf: repeatElement(max(0, bytes), count: count)) }
     }
 
     /// The next `count` API calls (only those to `path`, e.g. `"file/ls.cgi"` or
@@ -103,6 +112,15 @@ public final class FaultInjector: Sendable {
                 return nil
             }
             return lock
+        }
+    }
+
+    /// The cut for a body of `length` bytes, if one is queued and the body is longer.
+    func takeDownloadCut(length: Int64) -> Int64? {
+        state.withLock { state in
+            guard let cut = state.downloadCuts.first, cut < length else { return nil }
+            state.downloadCuts.removeFirst()
+            return cut
         }
     }
 
