@@ -41,6 +41,13 @@ public final class AgeDecryptingWriter {
                                         output: output)
     }
 
+    /// A writer for binary payload bytes that a prepared decoder takes from there.
+    init(payloadDecoder: AgeStreamDecoder) {
+        Sodium.ensureInitialized()
+        self.format = .binary
+        self.decoder = payloadDecoder
+    }
+
     /// Feeds the next ciphertext bytes.
     public func write(_ ciphertext: UnsafeRawBufferPointer) throws {
         if let failure { throw failure }
@@ -128,6 +135,9 @@ final class AgeStreamDecoder {
 
     private let identities: [any AgeIdentity]
     private let output: (UnsafeRawBufferPointer) throws -> Void
+    /// When resuming: the plaintext the first chunk must open to (checked, not released).
+    private var expectedFirstChunk: [UInt8]?
+    private var firstChunkIndex: UInt64 = 0
     private var stage = Stage.header
     private var parser = AgeHeaderParser()
     private var line: [UInt8] = []
@@ -149,13 +159,68 @@ final class AgeStreamDecoder {
         plain = .allocate(byteCount: self.batchChunks * AgeFormat.chunkSize, alignment: 16)
     }
 
+    /// A decoder that starts at payload chunk `chunk` of a file whose header was read already
+    /// (`cipher`). With `expecting`, that first chunk is not released but compared with it:
+    /// a difference fails with `AgeError.resumeMismatch`.
+    convenience init(resuming cipher: AgePayloadCipher, atChunk chunk: UInt64, expecting: [UInt8]?,
+                     batchChunks: Int, output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        self.init(identities: [], batchChunks: batchChunks, output: output)
+        var cipher = cipher
+        cipher.seek(toChunk: chunk)
+        self.cipher = cipher
+        expectedFirstChunk = expecting
+        firstChunkIndex = chunk
+        headerVerified = true
+        stage = .payload
+    }
+
+    /// The payload cipher, once the header and nonce were read.
+    var payloadCipher: AgePayloadCipher? { cipher }
+
     deinit {
         sodium_memzero(plain.baseAddress!, plain.count)
         chunk.deallocate()
         plain.deallocate()
     }
 
+    /// Reads the header and payload nonce from the start of `input`; returns the number of
+    /// bytes they took, or nil when `input` ends before the payload.
+    func feedHeader(_ input: UnsafeRawBufferPointer) throws -> Int? {
+        let consumed = try consumeHeader(input)
+        return stage == .payload ? consumed : nil
+    }
+
     func feed(_ input: UnsafeRawBufferPointer) throws {
+        var index = try consumeHeader(input)
+        while index < input.count {
+            // Here at least one more byte follows whatever is staged.
+            let sealed = AgeFormat.encryptedChunkSize
+            let rest = input.count - index
+            if chunkCount == 0 {
+                // Whole chunks straight from the input, keeping at least one byte back.
+                let whole = min(batchChunks, (rest - 1) / sealed)
+                if whole > 0 {
+                    try processBatch(UnsafeRawBufferPointer(rebasing: input[index..<(index + whole * sealed)]))
+                    index += whole * sealed
+                    continue
+                }
+            } else if chunkCount == chunk.count || (chunkCount % sealed == 0 && rest > sealed) {
+                // A full staging, or whole chunks staged while the input can go on straight.
+                try processBatch(UnsafeRawBufferPointer(start: chunk.baseAddress, count: chunkCount))
+                chunkCount = 0
+                continue
+            }
+            let boundary = (chunkCount / sealed + 1) * sealed
+            let limit = rest > boundary - chunkCount + sealed ? boundary : chunk.count
+            let take = min(limit - chunkCount, rest)
+            (chunk.baseAddress! + chunkCount).copyMemory(from: input.baseAddress! + index, byteCount: take)
+            chunkCount += take
+            index += take
+        }
+    }
+
+    /// The header and nonce stages: returns where the payload starts in `input` (or its end).
+    private func consumeHeader(_ input: UnsafeRawBufferPointer) throws -> Int {
         var index = 0
         while index < input.count {
             switch stage {
@@ -182,31 +247,10 @@ final class AgeStreamDecoder {
                     stage = .payload
                 }
             case .payload:
-                // Here at least one more byte follows whatever is staged.
-                let sealed = AgeFormat.encryptedChunkSize
-                let rest = input.count - index
-                if chunkCount == 0 {
-                    // Whole chunks straight from the input, keeping at least one byte back.
-                    let whole = min(batchChunks, (rest - 1) / sealed)
-                    if whole > 0 {
-                        try processBatch(UnsafeRawBufferPointer(rebasing: input[index..<(index + whole * sealed)]))
-                        index += whole * sealed
-                        continue
-                    }
-                } else if chunkCount == chunk.count || (chunkCount % sealed == 0 && rest > sealed) {
-                    // A full staging, or whole chunks staged while the input can go on straight.
-                    try processBatch(UnsafeRawBufferPointer(start: chunk.baseAddress, count: chunkCount))
-                    chunkCount = 0
-                    continue
-                }
-                let boundary = (chunkCount / sealed + 1) * sealed
-                let limit = rest > boundary - chunkCount + sealed ? boundary : chunk.count
-                let take = min(limit - chunkCount, rest)
-                (chunk.baseAddress! + chunkCount).copyMemory(from: input.baseAddress! + index, byteCount: take)
-                chunkCount += take
-                index += take
+                return index
             }
         }
+        return index
     }
 
     func finish() throws {
@@ -278,11 +322,22 @@ final class AgeStreamDecoder {
     }
 
     private func release(_ count: Int) throws {
-        if count > 0 {
-            try output(UnsafeRawBufferPointer(start: plain.baseAddress, count: count))
-            released += Int64(count)
+        defer { sodium_memzero(plain.baseAddress!, count) }
+        var start = 0
+        if let expected = expectedFirstChunk {
+            // Resuming: the first chunk is the last one kept from before, and must be the same.
+            expectedFirstChunk = nil
+            let same = count >= expected.count
+                && expected.withUnsafeBytes { sodium_memcmp($0.baseAddress!, plain.baseAddress!, expected.count) == 0 }
+            guard same else {
+                throw AgeError.resumeMismatch("chunk \(firstChunkIndex) opens to other plaintext than the one kept for it")
+            }
+            start = expected.count
         }
-        sodium_memzero(plain.baseAddress!, count)
+        if count > start {
+            try output(UnsafeRawBufferPointer(start: plain.baseAddress! + start, count: count - start))
+            released += Int64(count - start)
+        }
     }
 
     private func openHeader() throws {

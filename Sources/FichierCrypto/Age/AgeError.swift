@@ -12,6 +12,9 @@ public enum AgeError: Error, Sendable, Equatable, CustomStringConvertible {
     case payload(String)
     /// The ASCII armor is malformed.
     case armor(String)
+    /// Resuming a decryption: the chunk fetched again opened, but not to the plaintext kept
+    /// from before (the kept plaintext is another file's, or the file was replaced).
+    case resumeMismatch(String)
     /// A recipient or identity string could not be parsed.
     case invalidKey(String)
     /// The KDF could not run (e.g. scrypt could not allocate its memory).
@@ -25,6 +28,7 @@ public enum AgeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .headerMAC: "header_mac"
         case .payload: "payload"
         case .armor: "armor"
+        case .resumeMismatch: "resume_mismatch"
         case .invalidKey: "invalid_key"
         case .resources: "resources"
         }
@@ -33,7 +37,7 @@ public enum AgeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String {
         switch self {
         case .header(let m), .noMatch(let m), .headerMAC(let m), .payload(let m),
-             .armor(let m), .invalidKey(let m), .resources(let m):
+             .armor(let m), .resumeMismatch(let m), .invalidKey(let m), .resources(let m):
             m
         }
     }
@@ -45,6 +49,7 @@ public enum AgeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .headerMAC(let m): "age header authentication failed: \(m)"
         case .payload(let m): "age payload integrity error: \(m)"
         case .armor(let m): "invalid ASCII armor: \(m)"
+        case .resumeMismatch(let m): "the kept plaintext is not this file's: \(m)"
         case .invalidKey(let m): "invalid key: \(m)"
         case .resources(let m): "cannot run the key derivation: \(m)"
         }

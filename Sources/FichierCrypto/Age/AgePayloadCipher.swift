@@ -28,6 +28,11 @@ struct AgePayloadCipher {
         key = HKDF.key(ikm: fileKey, salt: payloadNonce, info: "payload")
     }
 
+    /// Makes chunk `index` the next one to seal or open (to pick a stream up part-way).
+    mutating func seek(toChunk index: UInt64) {
+        counter = index
+    }
+
     private mutating func prepareNonce(final: Bool) {
         for index in 0..<8 { nonce[3 + index] = UInt8(truncatingIfNeeded: counter >> UInt64(8 * (7 - index))) }
         nonce[11] = final ? 1 : 0
