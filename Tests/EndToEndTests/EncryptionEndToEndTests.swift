@@ -164,6 +164,15 @@ struct EncryptionEndToEndTests {
         let downloaded = try await fichier(["download", "/p/photo.raw", scratch.file("photo.out")], vault.unlocking)
         #expect(downloaded.status == 0, "\(downloaded)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.file("photo.out"))) == Data(contentsOf: URL(fileURLWithPath: local)))
+        // Decrypting resumes from the last whole kept chunk of plaintext (2 × 64 KiB of 140,000).
+        let original = try Data(contentsOf: URL(fileURLWithPath: local))
+        try original.prefix(2 * 65536 + 500).write(to: URL(fileURLWithPath: scratch.file("photo.again") + ".partial"))
+        let resumed = try await fichier(["download", "/p/photo.raw", scratch.file("photo.again"), "--resume", "--verify"],
+                                        vault.unlocking)
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(try resumed.json()["resumedFrom"] as? Int == 2 * 65536)
+        #expect(try resumed.json()["verified"] as? Bool == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.file("photo.again"))) == original)
         let never = try await fichier(["download", "/p/photo.raw", scratch.file("photo.age"), "--decrypt", "never"], vault.unlocking)
         #expect(never.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.file("photo.age"))).starts(with: Data("age-encryption.org/v1\n".utf8)))

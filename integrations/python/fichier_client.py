@@ -305,7 +305,8 @@ class FichierClient:
         """Downloads a file given by path or by URL (`https://1fichier.com/?…`). `decrypt` is
         "auto" (age files are decrypted with the vault's key: the default when a vault
         exists), "always" or "never" (the stored bytes). `resume=True` keeps `LOCAL.partial`
-        if the download fails and continues from it next time (not when decrypting)."""
+        if the download fails and continues from it next time (a decryption from its last whole
+        64 KiB chunk of plaintext)."""
         key = "url" if remote.startswith(("https://", "http://")) else "remote"
         params = {key: remote, "local": os.path.abspath(os.fspath(local))}
         if overwrite:

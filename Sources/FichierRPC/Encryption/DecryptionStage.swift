@@ -23,6 +23,8 @@ struct DecryptionStage: DownloadStage {
     let report = DecryptionReport()
     /// The error to give when identities are needed and missing.
     let unavailable: RPCError
+    /// Set when this download continues a decryption from a later chunk.
+    var resume: DecryptedResume?
 
     init(mode: Mode, identities: [any AgeIdentity]?,
          unavailable: RPCError = .vaultLocked("cannot decrypt the download")) {
@@ -80,7 +82,7 @@ final class DecryptingSink: DownloadSink {
         writer = nil
         undecided = []
         passThrough = false
-        deciding = stage.mode == .detect
+        deciding = stage.mode == .detect && stage.resume == nil      // a resumed decryption knows it is age
         stage.report.update { $0 = DecryptionReport.State() }
         try inner.begin(status: status, headers: headers)
         if !deciding { try startDecrypting() }
@@ -146,8 +148,11 @@ final class DecryptingSink: DownloadSink {
             throw FichierError(.integrity, stage.unavailable.message)
         }
         let inner = self.inner
-        writer = AgeDecryptingWriter(identities: identities, input: .detect) { plaintext in
-            try inner.write(plaintext)
+        let output: (UnsafeRawBufferPointer) throws -> Void = { plaintext in try inner.write(plaintext) }
+        if let resume = stage.resume {
+            writer = resume.resumption.writer(fromChunk: resume.checkChunk, expecting: resume.checkPlaintext, output: output)
+        } else {
+            writer = AgeDecryptingWriter(identities: identities, input: .detect, output: output)
         }
         stage.report.update { $0.decrypted = true }
     }
@@ -157,7 +162,10 @@ final class DecryptingSink: DownloadSink {
     private func fail(_ error: any Error) -> any Error {
         guard let age = error as? AgeError else { return error }
         var mapped = age.rpcError
-        if mapped.data.kind == "integrity" {
+        if case .resumeMismatch = age {
+            mapped.message = "the plaintext kept in the .partial file is not this file's (\(age.message)); "
+                + "it was removed, so the next download starts afresh"
+        } else if mapped.data.kind == "integrity" {
             let released = writer?.plaintextBytesReleased ?? 0
             mapped.message = "the encrypted file does not authenticate (\(age.description)); no output was kept"
             if released > 0 { mapped.message += " (\(released) bytes had authenticated before the failure)" }

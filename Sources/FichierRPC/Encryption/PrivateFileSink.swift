@@ -8,13 +8,18 @@ import Darwin
 /// The destination of a decrypted download: `local.partial` created with mode 0600 (no
 /// symlink followed), written, flushed by `finish()`. Decrypted data is never readable by
 /// other users, not even while it is being written.
+///
+/// A resumed decryption keeps the file's first `keeping` bytes (it is cut to that length, and
+/// brought to mode 0600 if it was not) and writes after them.
 final class PrivateFileSink: DownloadSink {
     let path: String
+    let keeping: Int64
     private var descriptor: Int32 = -1
     private(set) var bytesWritten: Int64 = 0
 
-    init(path: String) {
+    init(path: String, keeping: Int64 = 0) {
         self.path = path
+        self.keeping = keeping
     }
 
     deinit {
@@ -23,12 +28,22 @@ final class PrivateFileSink: DownloadSink {
 
     func begin(status: Int, headers: HTTPHeaders) throws {
         if descriptor >= 0 { close(descriptor) }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        // Kept bytes must still be there: never created (or grown) with zeros in their place.
+        descriptor = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (keeping > 0 ? 0 : O_CREAT | O_TRUNC), 0o600)
         guard descriptor >= 0 else {
             throw FichierError(.localIO, "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         guard fchmod(descriptor, 0o600) == 0 else {
             throw FichierError(.localIO, "cannot restrict \(path) to mode 0600: \(String(cString: strerror(errno)))")
+        }
+        if keeping > 0 {
+            var info = stat()
+            guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int64(info.st_size) >= keeping else {
+                throw FichierError(.localIO, "\(path) no longer holds the \(keeping) bytes kept from before")
+            }
+            guard ftruncate(descriptor, off_t(keeping)) == 0, lseek(descriptor, off_t(keeping), SEEK_SET) == off_t(keeping) else {
+                throw FichierError(.localIO, "cannot keep the first \(keeping) bytes of \(path): \(String(cString: strerror(errno)))")
+            }
         }
         bytesWritten = 0
     }

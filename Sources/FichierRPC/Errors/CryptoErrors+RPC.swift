@@ -33,7 +33,7 @@ extension AgeError: RPCErrorConvertible {
 
     public var rpcKind: String {
         switch self {
-        case .header, .headerMAC, .payload, .armor: "integrity"
+        case .header, .headerMAC, .payload, .armor, .resumeMismatch: "integrity"
         case .noMatch: "key_missing"
         case .invalidKey: "invalid_argument"
         case .resources: "out_of_memory"

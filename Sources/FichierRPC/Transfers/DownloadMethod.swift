@@ -4,9 +4,10 @@ import Foundation
 /// `transfer/download {remote | url, local, overwrite?, verify?, decrypt?, resume?}`:
 /// get_token.cgi → GET streamed into `local.partial` → fsync → rename to `local`. A failed or
 /// cancelled download leaves no `.partial` behind, unless `resume` asked to keep it: the next
-/// download with `resume` then asks for the missing bytes only (an HTTP Range). An age file is
-/// decrypted on the way (`DecryptionStage`): only authenticated plaintext reaches
-/// `local.partial` (mode 0600), renamed only after the final chunk authenticated.
+/// download with `resume` then asks for the missing bytes only (an HTTP Range; see
+/// `DownloadResume`). An age file is decrypted on the way (`DecryptionStage`): only
+/// authenticated plaintext reaches `local.partial` (mode 0600), renamed only after the final
+/// chunk authenticated; a decryption resumes from its last whole kept chunk.
 enum DownloadMethod {
     struct Params: Decodable, Sendable {
         var remote: String?
@@ -17,7 +18,7 @@ enum DownloadMethod {
         /// `auto` (default): decrypt age files with the vault's identities; `always`; `never`.
         var decrypt: SessionEncryption.DecryptMode?
         /// Continue from `local.partial` left by an earlier download with `resume`, and keep it
-        /// if this one fails too. Not with decryption.
+        /// if this one fails too (not when decryption itself failed).
         var resume: Bool?
     }
 
@@ -36,7 +37,8 @@ enum DownloadMethod {
         var decrypted: Bool?
         /// The name 1fichier stores, when `name` is its decrypted form.
         var remoteName: String?
-        /// With `resume`: the bytes taken from the earlier `.partial` (0: started afresh).
+        /// With `resume`: the bytes taken from the earlier `.partial` (0: started afresh); for a
+        /// decryption, plaintext bytes (whole chunks).
         var resumedFrom: Int64?
     }
 
@@ -77,30 +79,36 @@ enum DownloadMethod {
         }
         let partial = local + ".partial"
         let resuming = params.resume == true
-        // Bytes kept from an earlier attempt; a `.partial` longer than the file is not of this file.
+        // Stored bytes of the file not fetched again, and the token fetched to decide that.
         var offset: Int64 = 0
-        if resuming, let kept = LocalFiles.regularFileSize(partial) {
-            if kept <= remote.size { offset = kept } else { LocalFiles.remove(partial) }
-        }
-        if resuming, let stage = decryption {
-            // Only stored bytes are ever kept, so only a download that is not decrypted resumes.
-            if stage.mode == .always {
-                throw RPCError.invalidParams(path: "resume", problem: "a decrypted download cannot be resumed; "
-                                             + "pass decrypt \"never\" to resume the stored bytes")
-            }
-            if offset > 0 {
-                switch DecryptingSink.classify(try LocalFiles.prefix(of: partial, count: DecryptingSink.detectBytes)) {
-                case true:
-                    throw RPCError.invalidParams(path: "resume", problem: "\(remote.shown) is an age file, and a decrypted "
-                                                 + "download cannot be resumed; pass decrypt \"never\" to resume the stored bytes")
-                case false:
-                    decryption = nil                      // plain data: the kept bytes are the file's
-                case nil:
-                    LocalFiles.remove(partial)            // too short to tell: start afresh, detecting
-                    offset = 0
+        var resumeToken: DownloadToken?
+        if resuming, let kept = LocalFiles.regularFileSize(partial), kept > 0 {
+            if kept > remote.size {
+                LocalFiles.remove(partial)                // longer than the file: not of this file
+            } else {
+                let decision: DownloadResume
+                do {
+                    let multiUse = try await service.client.downloadToken(url: remote.url, singleUse: false)
+                    resumeToken = multiUse
+                    decision = try await DownloadResume.decide(partial: partial, kept: kept, size: remote.size, decryption: decryption,
+                                                               token: multiUse, client: service.client)
+                } catch let error as FichierError where error.kind != .cancelled {
+                    throw error.rpcError.about(path: remote.shown, subject: "file")   // the .partial stays
+                }
+                switch decision {
+                case .storedBytes(let kept):
+                    offset = kept
+                    decryption = nil                      // plain data, or decrypt "never": the kept bytes are stored bytes
+                case .decrypting(let plan):
+                    decryption?.resume = plan
+                    offset = plan.storedOffset
+                case .afresh(let reason):
+                    LocalFiles.remove(partial)
+                    if let reason { context.log(.info, "\(local).partial is not continued (\(reason)): downloading afresh") }
                 }
             }
         }
+        let decryptedResume = decryption?.resume
 
         let tracker = TransferProgressTracker(context: context, phase: "downloading", total: remote.size,
                                               reportsFinalizing: false, offset: offset)
@@ -110,6 +118,8 @@ enum DownloadMethod {
             if params.verify == true {
                 let (path, length) = (partial, offset)
                 verifier = WhirlpoolDownloadStage(continuing: offset == 0 ? nil : try await BlockingWork.run {
+                    // The stored bytes before `offset`: the kept ones, or for a decryption rebuilt from its plaintext.
+                    if let decryptedResume { return HandOff(value: try decryptedResume.storedHash(partial: path)) }
                     let hasher = Whirlpool()
                     try hasher.update(fileAt: path, length: length)
                     return HandOff(value: hasher)
@@ -119,13 +129,14 @@ enum DownloadMethod {
             }
             let stages: [any DownloadStage] = [decryption as (any DownloadStage)?, verifier].compactMap { $0 }
             let destination: any DownloadSink = decryption == nil ? FileResponseSink(path: partial, append: offset > 0)
-                                                                  : PrivateFileSink(path: partial)
+                                                                  : PrivateFileSink(path: partial, keeping: decryptedResume?.keptBytes ?? 0)
             let sink = try service.pipeline.downloadSink(into: destination, through: stages)
             tracker.start()
             var received: Int64 = 0
             var contentType: String?
             if offset < remote.size || remote.size == 0 {
-                let token = try await service.client.downloadToken(url: remote.url)
+                let token: DownloadToken
+                if let multiUse = resumeToken { token = multiUse } else { token = try await service.client.downloadToken(url: remote.url) }
                 context.log(.info, "downloading \(remote.shown) (\(remote.size) bytes) to \(local)"
                             + (offset > 0 ? ", from byte \(offset) of an earlier attempt" : ""))
                 let outcome = try await service.client.download(token: token, range: offset > 0 ? offset..<remote.size : nil,
@@ -164,17 +175,18 @@ enum DownloadMethod {
             }
             let destinationPath = local
             try await BlockingWork.run { try LocalFiles.commit(partial, to: destinationPath) }
-            return Result(local: local, size: decryption?.report.plaintextBytes ?? offset + received, url: remote.url,
+            let kept = decryptedResume?.keptBytes ?? offset
+            return Result(local: local, size: decryption.map { (decryptedResume?.keptBytes ?? 0) + $0.report.plaintextBytes } ?? offset + received,
+                          url: remote.url,
                           name: shownName, checksum: remote.checksum,
                           contentType: remote.contentType ?? contentType, verified: verified,
                           decrypted: decryption.map { $0.report.decrypted ?? false },
                           remoteName: shownName == remote.name ? nil : remote.name,
-                          resumedFrom: resuming ? offset : nil)
+                          resumedFrom: resuming ? kept : nil)
         } catch {
-            // With resume the bytes received so far stay for the next attempt (stored bytes only:
-            // never plaintext of a decryption).
-            let storedBytesOnly = decryption == nil || decryption?.report.decrypted == false
-            if !resuming || !storedBytesOnly { LocalFiles.remove(partial) }
+            // With resume the bytes received so far stay for the next attempt (stored bytes, or
+            // authenticated plaintext in a 0600 file), unless decryption itself failed.
+            if !resuming || decryption?.report.failure != nil { LocalFiles.remove(partial) }
             let fichier = error as? FichierError
             if context.isCancellationRequested || fichier?.kind == .cancelled || error is CancellationError {
                 throw RPCError.cancelled(partial: try? JSONFragment(encoding: tracker.partial()))

@@ -41,11 +41,17 @@ enum LocalFiles {
 
     /// Up to the first `count` bytes of the file at `path`.
     static func prefix(of path: String, count: Int) throws(RPCError) -> [UInt8] {
+        try bytes(of: path, from: 0, count: count)
+    }
+
+    /// Up to `count` bytes of the file at `path` from byte `offset`.
+    static func bytes(of path: String, from offset: Int64, count: Int) throws(RPCError) -> [UInt8] {
         guard let file = FileHandle(forReadingAtPath: path) else {
             throw RPCError.mapping(kind: "local_io", message: "cannot read \(path)", path: path)
         }
         defer { try? file.close() }
         do {
+            if offset > 0 { try file.seek(toOffset: UInt64(offset)) }
             return [UInt8](try file.read(upToCount: count) ?? Data())
         } catch {
             throw RPCError.mapping(kind: "local_io", message: "cannot read \(path): \(error)", path: path)

@@ -35,7 +35,7 @@ struct DownloadCommand: AsyncParsableCommand {
     @Option(name: .customLong("decrypt"), help: "auto, always or never: decrypt age files with the vault's identities.")
     var decrypt: Decrypt?
 
-    @Flag(name: .customLong("resume"), help: "Continue from LOCAL.partial of an earlier --resume download, and keep it if this one fails too (not when decrypting).")
+    @Flag(name: .customLong("resume"), help: "Continue from LOCAL.partial of an earlier --resume download (decrypted ones too, from their last whole chunk), and keep it if this one fails too.")
     var resume = false
 
     @OptionGroup var connection: ConnectionOptions

@@ -102,41 +102,121 @@ struct EncryptedTransferTests {
         try await sandbox.stop()
     }
 
-    @Test("resume with a vault: plain files resume under decrypt auto; age files resume only as stored bytes")
+    @Test("resume with a vault: plain files resume under decrypt auto; age files as stored bytes or as plaintext")
     func resumeWithAVault() async throws {
         let sandbox = try await EncryptedSandbox.start { _ in }
-        let text = String(repeating: "a line of the journal\n", count: 20_000)
+        let text = String(repeating: "a line of the journal\n", count: 20_000)   // 440,000 bytes: 7 chunks
+        let plaintext = Array(text.utf8)
         let encoded = Data(text.utf8).base64EncodedString()
         _ = try await sandbox.result("transfer/upload", #"{"data":"\#(encoded)","remote":"/j/plain.txt","encrypt":false}"#)
         let sealed = try await sandbox.result("transfer/upload", #"{"data":"\#(encoded)","remote":"/j/secret.txt","encrypt":true}"#)
         let stored = try sandbox.storedBytes(try #require(sealed["url"] as? String))
+        func keep(_ bytes: some Sequence<UInt8>, for target: String) throws {
+            try Data(bytes).write(to: URL(fileURLWithPath: target + ".partial"))
+        }
+        func download(_ target: String, _ extra: String = "") async throws -> Message {
+            try await sandbox.call("transfer/download",
+                                   #"{"remote":"/j/secret.txt.age","local":\#(json(target)),"resume":true,"overwrite":true\#(extra)}"#)
+        }
 
         // A plain file under decrypt auto: the kept bytes are the file's, so it resumes.
         let plainTarget = sandbox.path("plain.txt")
-        try Data(text.utf8.prefix(100_000)).write(to: URL(fileURLWithPath: plainTarget + ".partial"))
+        try keep(plaintext.prefix(100_000), for: plainTarget)
         let plain = try await sandbox.result("transfer/download",
                                              #"{"remote":"/j/plain.txt","local":\#(json(plainTarget)),"resume":true}"#)
         #expect(plain["resumedFrom"] as? Int == 100_000)
         #expect(try String(contentsOfFile: plainTarget, encoding: .utf8) == text)
 
-        // An age file: decrypting cannot resume, whether the kept bytes say so or the mode does.
+        // An age file whose .partial holds decrypted plaintext: it goes on from the last whole
+        // kept chunk (3 × 64 KiB of 200,000), and verify covers every stored byte.
         let secretTarget = sandbox.path("secret.txt")
-        try Data(stored.prefix(70_000)).write(to: URL(fileURLWithPath: secretTarget + ".partial"))
-        let auto = try await sandbox.call("transfer/download",
-                                          #"{"remote":"/j/secret.txt.age","local":\#(json(secretTarget)),"resume":true}"#)
-        #expect(auto.errorCode == -32602)
-        #expect((auto.errorData?["errors"] as? [[String: Any]])?.first?["path"] as? String == "resume")
-        let always = try await sandbox.call("transfer/download",
-                                            #"{"remote":"/j/secret.txt.age","local":\#(json(secretTarget)),"resume":true,"decrypt":"always"}"#)
-        #expect(always.errorCode == -32602)
+        try keep(plaintext.prefix(200_000), for: secretTarget)
+        let resumed = try #require(try await download(secretTarget, #","verify":true"#).result)
+        #expect(resumed["resumedFrom"] as? Int == 3 * 65536)
+        #expect(resumed["size"] as? Int == plaintext.count)
+        #expect(resumed["decrypted"] as? Bool == true)
+        #expect(resumed["verified"] as? Bool == true)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: secretTarget))) == plaintext)
+        #expect(try FileManager.default.attributesOfItem(atPath: secretTarget)[.posixPermissions] as? Int == 0o600)
+
+        // The last kept chunk is fetched again and must be the same plaintext: a .partial of
+        // something else is caught before anything is appended, and removed.
+        var other = Array(plaintext.prefix(200_000))
+        other[150_000] ^= 0x20
+        try keep(other, for: secretTarget)
+        let mismatch = try await download(secretTarget)
+        #expect(mismatch.errorCode == 1401)
+        #expect((mismatch.error?["message"] as? String)?.contains("not this file's") == true, "\(mismatch.error ?? [:])")
+        #expect(!FileManager.default.fileExists(atPath: secretTarget + ".partial"))
+        // An earlier chunk that differs is what verify catches (the kept chunks are resealed).
+        other = Array(plaintext.prefix(200_000))
+        other[10] ^= 0x20
+        try keep(other, for: secretTarget)
+        let caught = try await download(secretTarget, #","verify":true"#)
+        #expect(caught.errorCode == 1401)
         #expect(FileManager.default.fileExists(atPath: secretTarget + ".partial"))
 
+        // Stored bytes kept by a decrypt "never" download are not plaintext: decrypting starts
+        // afresh (auto and always alike), and so does "never" with a .partial of plaintext.
+        for mode in ["auto", "always"] {
+            try keep(stored.prefix(70_000), for: secretTarget)
+            let afresh = try #require(try await download(secretTarget, #","decrypt":"\#(mode)""#).result)
+            #expect(afresh["resumedFrom"] as? Int == 0)
+            #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: secretTarget))) == plaintext)
+        }
+        try keep(plaintext.prefix(70_000), for: secretTarget)
+        let rawAfresh = try #require(try await download(secretTarget, #","decrypt":"never""#).result)
+        #expect(rawAfresh["resumedFrom"] as? Int == 0)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: secretTarget))) == stored)
+
         // As stored bytes it resumes, and stock-age-compatible bytes come out whole.
-        let raw = try await sandbox.result("transfer/download",
-                                           #"{"remote":"/j/secret.txt.age","local":\#(json(secretTarget)),"resume":true,"decrypt":"never","verify":true}"#)
+        try keep(stored.prefix(70_000), for: secretTarget)
+        let raw = try #require(try await download(secretTarget, #","decrypt":"never","verify":true"#).result)
         #expect(raw["resumedFrom"] as? Int == 70_000)
         #expect(raw["verified"] as? Bool == true)
         #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: secretTarget))) == stored)
+        try await sandbox.stop()
+    }
+
+    @Test("A decrypting download cut short keeps its authenticated plaintext with resume, and the next one completes it")
+    func decryptingDownloadResumesAfterACut() async throws {
+        let sandbox = try await EncryptedSandbox.start { _ in }
+        let plaintext = TestPattern.bytes(6_000_000)
+        let local = try sandbox.localFile("big.bin", plaintext)
+        _ = try await sandbox.result("transfer/upload", #"{"local":\#(json(local)),"remote":"/c/","encrypt":true}"#)
+        let target = sandbox.path("restored.bin")
+        func download(resume: Bool) async throws -> Message {
+            try await sandbox.call("transfer/download",
+                                   #"{"remote":"/c/big.bin.age","local":\#(json(target)),"resume":\#(resume),"verify":true}"#)
+        }
+
+        // Without resume a cut download leaves nothing. (Plaintext is released a batch of 16
+        // chunks at a time, so a cut keeps whole megabytes.)
+        sandbox.emulator.faults.cutNextDownloads(1, after: 2_500_000)
+        let lost = try await download(resume: false)
+        #expect(lost.errorCode != nil && lost.result == nil)
+        #expect(!FileManager.default.fileExists(atPath: target + ".partial"))
+
+        // With resume the plaintext of the chunks that authenticated stays, mode 0600.
+        sandbox.emulator.faults.cutNextDownloads(1, after: 2_500_000)
+        let cut = try await download(resume: true)
+        #expect(cut.errorData?["kind"] as? String == "network", "\(cut.error ?? [:])")
+        let kept = try FileManager.default.attributesOfItem(atPath: target + ".partial")
+        let keptSize = kept[.size] as? Int ?? 0
+        #expect(keptSize > 0 && keptSize < 2_500_000 && keptSize % 65536 == 0, "\(keptSize)")
+        #expect(kept[.posixPermissions] as? Int == 0o600)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: target + ".partial"))) == Array(plaintext.prefix(keptSize)))
+
+        // Cut again further on: more is kept; then the rest completes and verifies.
+        sandbox.emulator.faults.cutNextDownloads(1, after: 2_500_000)
+        #expect(try await download(resume: true).errorData?["kind"] as? String == "network")
+        let keptAgain = try FileManager.default.attributesOfItem(atPath: target + ".partial")[.size] as? Int ?? 0
+        #expect(keptAgain > keptSize)
+        let done = try #require(try await download(resume: true).result)
+        #expect(done["resumedFrom"] as? Int == keptAgain)
+        #expect(done["verified"] as? Bool == true && done["decrypted"] as? Bool == true)
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: target))) == plaintext)
+        #expect(!FileManager.default.fileExists(atPath: target + ".partial"))
         try await sandbox.stop()
     }
 

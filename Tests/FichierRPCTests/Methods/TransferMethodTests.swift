@@ -227,9 +227,18 @@ struct TransferMethodTests {
         #expect(afresh["resumedFrom"] as? Int == 0)
         #expect(try landed())
 
-        // Kept bytes that are not the file's: verify catches it, and the .partial stays for a look.
+        // A .partial that does not start with the file's bytes (its first 64 KiB are compared)
+        // is not continued: started afresh.
         var wrong = Array(content[0..<5000])
         wrong[100] ^= 0xFF
+        try keep(wrong[...])
+        let restarted = try #require(try await download(#","overwrite":true"#).result)
+        #expect(restarted["resumedFrom"] as? Int == 0)
+        #expect(try landed())
+
+        // Kept bytes that differ further on: verify catches it, and the .partial stays for a look.
+        wrong = Array(content[0..<200_000])
+        wrong[100_000] ^= 0xFF
         try keep(wrong[...])
         let caught = try await download(#","overwrite":true"#)
         #expect(caught.errorCode == 1401)
