@@ -26,7 +26,7 @@ enum DownloadResume {
         let sink = PrefixSink()
         _ = try await client.download(token: token, range: 0..<Int64(length), into: sink)
         let stored = sink.bytes
-        let keptPrefix = try LocalFiles.prefix(of: partial, count: min(Int(min(kept, Int64(Int.max))), stored.count))
+        let keptPrefix = try LocalFiles.prefix(of: partial, count: Int(min(kept, Int64(stored.count))))
         let startsAsStored = !keptPrefix.isEmpty && stored.starts(with: keptPrefix)
         let isAge = DecryptingSink.classify(stored) == true
 
@@ -45,6 +45,11 @@ enum DownloadResume {
         let resumption: AgeResumption
         do {
             resumption = try stored.withUnsafeBytes { try AgeResumption(identities: identities, prefix: $0) }
+        } catch AgeError.noMatch(let detail) {
+            // Kept: the plaintext may be for an identity the vault no longer holds.
+            var error = AgeError.noMatch(detail).rpcError
+            error.message = "none of the vault's identities can decrypt this file; \(partial) is kept (\(detail))"
+            throw error
         } catch {
             return .afresh(reason: "its header does not open (\(error))")         // the download reports it
         }

@@ -156,6 +156,17 @@ struct EncryptedTransferTests {
         #expect(caught.errorCode == 1401)
         #expect(FileManager.default.fileExists(atPath: secretTarget + ".partial"))
 
+        // A file for another identity: key_missing, and the kept plaintext stays.
+        let foreign = try TransferStageTests.sealed(plaintext, to: X25519Identity.generate())
+        let folder = try #require(sandbox.emulator.admin.folderID(path: "/j"))
+        _ = try sandbox.emulator.admin.addFile(named: "foreign.txt.age", in: folder, contents: foreign)
+        let foreignTarget = sandbox.path("foreign.txt")
+        try keep(plaintext.prefix(200_000), for: foreignTarget)
+        let missing = try await sandbox.call("transfer/download",
+                                             #"{"remote":"/j/foreign.txt.age","local":\#(json(foreignTarget)),"resume":true}"#)
+        #expect(missing.errorData?["kind"] as? String == "key_missing", "\(missing.error ?? [:])")
+        #expect(FileManager.default.fileExists(atPath: foreignTarget + ".partial"))
+
         // Stored bytes kept by a decrypt "never" download are not plaintext: decrypting starts
         // afresh (auto and always alike), and so does "never" with a .partial of plaintext.
         for mode in ["auto", "always"] {
