@@ -223,6 +223,17 @@ class EncryptionTests(SandboxTestCase):
         self.assertTrue(downloaded["decrypted"])
         self.assertEqual(read(back), read(source))
 
+    def test_a_decrypted_download_resumes_from_its_kept_plaintext(self):
+        source = self.path("journal.bin")
+        random_file(source, 300_000)
+        self.client.upload(source, "/py/journal/", encrypt=True)
+        target = self.path("journal.out")
+        with open(os.open(target + ".partial", os.O_WRONLY | os.O_CREAT, 0o600), "wb") as handle:
+            handle.write(read(source)[:150_000])
+        result = self.client.download("/py/journal/journal.bin", target, resume=True, verify=True)
+        self.assertEqual((result["resumedFrom"], result["verified"], result["decrypted"]), (2 * 65536, True, True))
+        self.assertEqual(read(target), read(source))
+
     def test_encrypt_names(self):
         result = self.client.upload_bytes(b"hidden name\n", "/py/names/diary.txt", encrypt=True, encrypt_names=True)
         self.assertRegex(result["remoteName"], r"^[a-z2-7]{52,}$")
