@@ -1,3 +1,4 @@
+import FichierAPI
 import FichierRPC
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import FichierAPI
 @testable import FichierRPC
 import Testing
 

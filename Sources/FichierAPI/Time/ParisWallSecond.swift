@@ -2,7 +2,8 @@
 /// as if the wall clock never changed for daylight saving. Its order is the order of the text,
 /// which is what 1fichier's `sent_before`/`sent_after` filters compare, so date windows are
 /// computed here and never through instants (an autumn hour repeats, a spring hour is skipped).
-struct ParisWallSecond: Hashable, Comparable, Sendable, CustomStringConvertible {
+/// The emulator checks its date parameters with the same parser.
+public struct ParisWallSecond: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Seconds since 1970-01-01 00:00:00 wall time.
     let value: Int64
 
@@ -10,8 +11,9 @@ struct ParisWallSecond: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.value = value
     }
 
-    /// Parses exactly `YYYY-MM-DD HH:MM:SS`; nil for anything else (including zero dates).
-    init?(_ text: String) {
+    /// Parses exactly `YYYY-MM-DD HH:MM:SS` with a real calendar date and time; nil for anything
+    /// else (including zero dates).
+    public init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
               bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":")
@@ -47,9 +49,9 @@ struct ParisWallSecond: Hashable, Comparable, Sendable, CustomStringConvertible 
             + "\(pad(seconds / 3_600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))"
     }
 
-    var description: String { text }
+    public var description: String { text }
 
-    static func < (lhs: ParisWallSecond, rhs: ParisWallSecond) -> Bool { lhs.value < rhs.value }
+    public static func < (lhs: ParisWallSecond, rhs: ParisWallSecond) -> Bool { lhs.value < rhs.value }
 
     static func + (lhs: ParisWallSecond, seconds: Int64) -> ParisWallSecond {
         ParisWallSecond(value: lhs.value + seconds)

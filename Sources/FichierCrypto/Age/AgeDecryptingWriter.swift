@@ -37,7 +37,7 @@ public final class AgeDecryptingWriter {
          output: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         Sodium.ensureInitialized()
         self.format = input
-        self.decoder = AgeStreamDecoder(identities: identities, batchChunks: workers > 1 ? AgeStreamDecoder.batchChunks : 1,
+        self.decoder = AgeStreamDecoder(identities: identities, batchChunks: AgeStreamDecoder.batchChunks(workers: workers),
                                         output: output)
     }
 
@@ -130,6 +130,11 @@ public final class AgeDecryptingWriter {
 final class AgeStreamDecoder {
     /// Chunks opened together when decrypting in parallel (16 × 64 KiB, as the encryptor).
     static let batchChunks = 16
+
+    /// The batch for `workers` threads: one chunk at a time on a single one.
+    static func batchChunks(workers: Int) -> Int {
+        workers > 1 ? batchChunks : 1
+    }
 
     private enum Stage { case header, nonce, payload }
 

@@ -40,7 +40,7 @@ public final class AgeResumption: Sendable {
                        output: @escaping (UnsafeRawBufferPointer) throws -> Void) -> AgeDecryptingWriter {
         precondition(index >= 0)
         let decoder = AgeStreamDecoder(resuming: cipher, atChunk: UInt64(index), expecting: expecting,
-                                       batchChunks: AgePayloadCipher.onlineCores > 1 ? AgeStreamDecoder.batchChunks : 1,
+                                       batchChunks: AgeStreamDecoder.batchChunks(workers: AgePayloadCipher.onlineCores),
                                        output: output)
         return AgeDecryptingWriter(payloadDecoder: decoder)
     }

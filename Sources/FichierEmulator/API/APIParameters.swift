@@ -1,3 +1,5 @@
+import FichierAPI
+
 /// Lenient readers for request parameters: like the service (Perl), a number may come as a
 /// JSON number or a numeric string, and a 0/1 flag as a number, a string or a boolean.
 /// A present value of the wrong type is an error naming the parameter.
@@ -47,7 +49,7 @@ struct APIParameters: Sendable {
     /// A date in 1fichier's form, `YYYY-MM-DD HH:MM:SS`; an empty string counts as absent.
     func date(_ key: String) throws(APIError) -> String? {
         guard let text = try string(key)?.trimmingSpaces, !text.isEmpty else { return nil }
-        guard WireDate.isValid(text) else { throw .invalidParameter(key) }
+        guard ParisWallSecond(text) != nil else { throw .invalidParameter(key) }
         return text
     }
 

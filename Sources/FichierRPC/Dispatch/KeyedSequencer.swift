@@ -1,3 +1,4 @@
+import FichierAPI
 /// Keeps operations that share a key (a remote path, a folder) in the order they were
 /// reserved, while operations on different keys run in parallel. A ticket reserves all its
 /// keys at once, so two tickets sharing keys are ordered the same way in every key's

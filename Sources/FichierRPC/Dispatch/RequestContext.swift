@@ -1,3 +1,4 @@
+import FichierAPI
 import Logging
 
 /// What a handler gets besides its params: the request id, events, and per-key ordering.

@@ -1,3 +1,4 @@
+import FichierAPI
 /// At most `limit` transfers run at once; the others wait in arrival order (FIFO). The
 /// place in line is taken when the request arrives (`enqueue`, on the reader thread), so
 /// the order does not depend on when each task gets to run.

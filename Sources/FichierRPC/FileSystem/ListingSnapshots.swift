@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 
 /// The listings behind `fs/list` cursors: a large folder is paged from one snapshot, so its

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 #if canImport(Glibc)
 import Glibc

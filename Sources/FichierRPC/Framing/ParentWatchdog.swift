@@ -1,3 +1,4 @@
+import FichierAPI
 import Dispatch
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 
 /// `debug/*` methods, registered only with `--debug-methods`: they let tests and client

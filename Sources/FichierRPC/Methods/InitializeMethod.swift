@@ -1,3 +1,4 @@
+import FichierAPI
 import Logging
 
 /// `initialize` (optional): version negotiation, client preferences, server description.

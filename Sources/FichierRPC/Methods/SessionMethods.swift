@@ -1,3 +1,5 @@
+import FichierAPI
+
 /// Params of methods that take none; any fields are ignored.
 struct NoParams: Decodable, Sendable {}
 

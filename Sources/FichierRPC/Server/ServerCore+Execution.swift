@@ -1,3 +1,4 @@
+import FichierAPI
 import Logging
 
 extension ServerCore {

@@ -1,3 +1,4 @@
+import FichierAPI
 import Foundation
 import Logging
 

@@ -1,3 +1,4 @@
+import FichierAPI
 import Logging
 
 /// The shared state of one server: the writer, the in-flight table, the schedulers and the

@@ -1,3 +1,4 @@
+import FichierAPI
 /// An event that happens once; `wait()` returns at once after it happened.
 final class OneShotEvent: Sendable {
     private let state = Locked<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))

@@ -175,9 +175,9 @@ enum DownloadMethod {
             }
             let destinationPath = local
             try await BlockingWork.run { try LocalFiles.commit(partial, to: destinationPath) }
+            // Taken from the .partial: plaintext for a resumed decryption, else stored bytes.
             let kept = decryptedResume?.keptBytes ?? offset
-            return Result(local: local, size: decryption.map { (decryptedResume?.keptBytes ?? 0) + $0.report.plaintextBytes } ?? offset + received,
-                          url: remote.url,
+            return Result(local: local, size: kept + (decryption?.report.plaintextBytes ?? received), url: remote.url,
                           name: shownName, checksum: remote.checksum,
                           contentType: remote.contentType ?? contentType, verified: verified,
                           decrypted: decryption.map { $0.report.decrypted ?? false },

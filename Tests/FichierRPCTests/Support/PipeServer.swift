@@ -1,3 +1,4 @@
+import FichierAPI
 import FichierRPC
 import Foundation
 import Logging
@@ -90,17 +91,5 @@ final class PipeServer: @unchecked Sendable {
         try await output.waitForEnd()
         close(fromServer)
         return status
-    }
-}
-
-/// A tiny lock for test state.
-final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }
